@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Haul",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Haul", targets: ["Haul"]),
         .library(name: "HaulCore", targets: ["HaulCore"]),

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How a solve runs: time limit, seed, progress.
 public struct SolveOptions: Sendable {
     /// The default time limit in seconds when neither the caller nor the document sets one.
@@ -12,12 +14,37 @@ public struct SolveOptions: Sendable {
     public var seed: UInt64
     /// Called from the solving thread with the best objective so far; keep it cheap.
     public var progress: (@Sendable (SolveProgress) -> Void)?
+    /// Polled by the solver; when it returns true the solver stops and returns its best plan so far.
+    /// `Haul.solve` sets it from Swift task cancellation.
+    public var isCancelled: @Sendable () -> Bool
 
     public init(timeLimit: Double = SolveOptions.defaultTimeLimit, seed: UInt64 = SolveOptions.defaultSeed,
-                progress: (@Sendable (SolveProgress) -> Void)? = nil) {
+                progress: (@Sendable (SolveProgress) -> Void)? = nil,
+                isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.timeLimit = timeLimit
         self.seed = seed
         self.progress = progress
+        self.isCancelled = isCancelled
+    }
+}
+
+/// A flag that one task sets and a solver thread polls.
+public final class CancellationFlag: Sendable {
+    private let state = Atomic<Bool>(false)
+    public init() {}
+    /// Asks the solver to stop.
+    public func cancel() { state.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { state.load(ordering: .relaxed) }
+}
+
+/// Wall-clock time for solvers' limits and statistics.
+public struct Stopwatch: Sendable {
+    private let start = ContinuousClock.now
+    public init() {}
+    /// Seconds since the stopwatch was made.
+    public var elapsed: Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 

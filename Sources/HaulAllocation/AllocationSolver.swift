@@ -1,0 +1,111 @@
+import HaulCore
+import HaulLP
+
+/// Decides which warehouse ships each order.
+///
+/// The first method: the greedy nearest-feasible-warehouse allocation, used as the incumbent of
+/// a GLPK branch-and-cut on the capacitated facility-location model (``AllocationMIP``) within the
+/// time limit; the greedy answer is the fallback when the MIP finds nothing better in time.
+public enum AllocationSolver {
+    /// Largest number of assignment variables handed to the MIP; beyond it the plan is the greedy one.
+    public static let maximumMIPVariables = 2_000_000
+
+    public static func solve(_ problem: AllocationProblem, options: HaulCore.SolveOptions = HaulCore.SolveOptions()) -> Plan {
+        let clock = Stopwatch()
+        let data = AllocationData(problem)
+        let greedy = GreedyAllocation.solve(data)
+        let greedyComplete = greedy.isComplete()
+        if greedyComplete {
+            options.progress?(SolveProgress(elapsed: clock.elapsed, objective: greedy.cost(data), phase: "greedy"))
+        }
+        let variableCount = problem.mode == .singleSource
+            ? data.allowed.lazy.filter { $0 }.count
+            : problem.orders.reduce(0) { $0 + $1.lines.count } * problem.warehouses.count
+        guard variableCount <= maximumMIPVariables else {
+            return greedyPlan(greedy, data, clock, note: "the model has \(variableCount) assignment variables (more than \(maximumMIPVariables)); greedy allocation only")
+        }
+        let mip = AllocationMIP(data)
+        var lpOptions = HaulLP.SolveOptions(timeLimit: max(0.05, options.timeLimit - clock.elapsed), relativeGap: 1e-7)
+        if greedyComplete && problem.mode == .singleSource { lpOptions.initialSolution = mip.startVector(greedy, data) }
+        let isCancelled = options.isCancelled
+        lpOptions.shouldStop = { isCancelled() }
+        if let report = options.progress {
+            lpOptions.onProgress = { p in report(SolveProgress(elapsed: clock.elapsed, objective: p.incumbent, bound: p.bound, phase: "branch-and-cut")) }
+        }
+        let result: Solution
+        do {
+            result = try LPSolver.solveMIP(mip.model, options: lpOptions)
+        } catch {
+            return greedyPlan(greedy, data, clock, note: "the MIP could not be solved (\(error)); greedy allocation only")
+        }
+        switch result.status {
+        case .infeasible:
+            var plan = Plan(kind: .allocation, status: .infeasible, objective: 0,
+                            stats: PlanStats(seconds: clock.elapsed, iterations: result.nodes, solver: "glpk branch-and-cut"))
+            plan.assignments = []
+            plan.openWarehouses = []
+            plan.message = "no allocation satisfies every capacity and stock limit"
+            return plan
+        case .optimal, .feasible:
+            let objective = result.objective ?? 0
+            if greedyComplete && greedy.cost(data) < objective - 1e-9 {
+                return greedyPlan(greedy, data, clock, bound: result.bound, iterations: result.nodes)
+            }
+            var plan = Plan(kind: .allocation, status: result.status == .optimal ? .optimal : .feasible, objective: objective,
+                            bound: result.bound.map { min($0, objective) },
+                            stats: PlanStats(seconds: clock.elapsed, iterations: result.nodes, solver: "glpk branch-and-cut"))
+            fill(&plan, values: result.values, mip: mip, data: data)
+            return plan
+        case .unbounded, .timeLimit:
+            if greedyComplete { return greedyPlan(greedy, data, clock, bound: result.bound, iterations: result.nodes) }
+            var plan = Plan(kind: .allocation, status: .timeLimit, objective: 0,
+                            stats: PlanStats(seconds: clock.elapsed, iterations: result.nodes, solver: "glpk branch-and-cut"))
+            plan.message = "no allocation found within the time limit"
+            return plan
+        }
+    }
+
+    private static func fill(_ plan: inout Plan, values: [Double], mip: AllocationMIP, data: AllocationData) {
+        let problem = data.problem, W = data.warehouseCount
+        var assignments: [AssignmentPlan] = []
+        var used = [Bool](repeating: false, count: W)
+        for pair in mip.pairs where values[pair.variable.index] > 0.5 {
+            used[pair.warehouse] = true
+            assignments.append(AssignmentPlan(order: problem.orders[pair.order].id, warehouse: problem.warehouses[pair.warehouse].id,
+                                              quantity: data.quantity[pair.order], cost: data.cost[pair.order * W + pair.warehouse]))
+        }
+        for flow in mip.flows where values[flow.variable.index] > 1e-7 {
+            used[flow.warehouse] = true
+            let line = problem.orders[flow.order].lines[flow.line]
+            let units = values[flow.variable.index]
+            assignments.append(AssignmentPlan(order: problem.orders[flow.order].id, warehouse: problem.warehouses[flow.warehouse].id,
+                                              sku: line.sku.isEmpty ? nil : line.sku, quantity: units,
+                                              cost: data.cost[flow.order * W + flow.warehouse] * units / data.quantity[flow.order]))
+        }
+        plan.assignments = assignments
+        plan.openWarehouses = problem.warehouses.indices
+            .filter { w in used[w] || problem.warehouses[w].open == true || mip.open[w].map { values[$0.index] > 0.5 && problem.warehouses[w].openingCost > 0 } == true }
+            .map { problem.warehouses[$0].id }
+    }
+
+    private static func greedyPlan(_ greedy: SingleSourceAssignment, _ data: AllocationData, _ clock: Stopwatch,
+                                   bound: Double? = nil, iterations: Int = 0, note: String? = nil) -> Plan {
+        let problem = data.problem, W = data.warehouseCount
+        let complete = greedy.isComplete()
+        let cost = greedy.cost(data)
+        var plan = Plan(kind: .allocation, status: complete ? .feasible : .infeasible, objective: cost,
+                        bound: complete ? bound.map { min($0, cost) } : nil,
+                        stats: PlanStats(seconds: clock.elapsed, iterations: iterations, solver: "greedy nearest feasible warehouse"))
+        plan.assignments = greedy.warehouseOf.enumerated().compactMap { o, w in
+            w.map { AssignmentPlan(order: problem.orders[o].id, warehouse: problem.warehouses[$0].id, quantity: data.quantity[o], cost: data.cost[o * W + $0]) }
+        }
+        let open = greedy.openWarehouses(data)
+        plan.openWarehouses = problem.warehouses.indices.filter { open[$0] }.map { problem.warehouses[$0].id }
+        var notes: [String] = []
+        if let note { notes.append(note) }
+        if !complete { notes.append("\(greedy.warehouseOf.filter { $0 == nil }.count) order(s) could not be placed by the greedy allocation") }
+        if !notes.isEmpty { plan.message = notes.joined(separator: "; ") }
+        if let g = plan.gap, g <= 1e-7, complete { plan.status = .optimal }
+        return plan
+    }
+}

@@ -1,0 +1,84 @@
+import HaulCore
+
+/// Dense data of an allocation problem that the solvers share.
+struct AllocationData {
+    let problem: AllocationProblem
+    /// cost[o * W + w]: serving all of order o from warehouse w.
+    let cost: [Double]
+    /// allowed[o * W + w]: w may serve all of o on its own (pins, closed warehouses, capacity and stock).
+    let allowed: [Bool]
+    let quantity: [Double]
+    var warehouseCount: Int { problem.warehouses.count }
+    var orderCount: Int { problem.orders.count }
+
+    init(_ problem: AllocationProblem) {
+        self.problem = problem
+        let W = problem.warehouses.count, O = problem.orders.count
+        var cost = [Double](repeating: 0, count: O * W)
+        var allowed = [Bool](repeating: false, count: O * W)
+        let pinIndex = Dictionary(problem.warehouses.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for o in 0..<O {
+            let pin = problem.orders[o].warehouse.flatMap { pinIndex[$0] }
+            for w in 0..<W {
+                cost[o * W + w] = problem.assignmentCost(order: o, warehouse: w)
+                allowed[o * W + w] = problem.warehouses[w].open != false && (pin == nil || pin == w)
+                    && problem.canHold(problem.orders[o], warehouse: w) && cost[o * W + w].isFinite
+            }
+        }
+        self.cost = cost
+        self.allowed = allowed
+        self.quantity = problem.orders.map(\.totalQuantity)
+    }
+}
+
+/// A single-source allocation: `warehouseOf[o]` for every order, or nil where none was found.
+struct SingleSourceAssignment {
+    var warehouseOf: [Int?]
+
+    func isComplete() -> Bool { !warehouseOf.contains(where: { $0 == nil }) }
+
+    func openWarehouses(_ data: AllocationData) -> [Bool] {
+        var open = data.problem.warehouses.map { $0.open == true }
+        for w in warehouseOf.compactMap({ $0 }) { open[w] = true }
+        return open
+    }
+
+    func cost(_ data: AllocationData) -> Double {
+        let W = data.warehouseCount
+        var total = 0.0
+        for (o, w) in warehouseOf.enumerated() { if let w { total += data.cost[o * W + w] } }
+        for (w, isOpen) in openWarehouses(data).enumerated() where isOpen { total += data.problem.warehouses[w].openingCost }
+        return total
+    }
+}
+
+/// Nearest feasible warehouse, order by order: the largest orders first, each to the warehouse
+/// with the lowest assignment cost (plus opening cost when it is not yet open) that still has the
+/// capacity and the stock.
+enum GreedyAllocation {
+    static func solve(_ data: AllocationData) -> SingleSourceAssignment {
+        let W = data.warehouseCount, problem = data.problem
+        var remaining = problem.warehouses.map(\.capacity)
+        var stock = problem.warehouses.map { $0.stock }
+        var open = problem.warehouses.map { $0.open == true }
+        var result = SingleSourceAssignment(warehouseOf: Array(repeating: nil, count: data.orderCount))
+        let order = (0..<data.orderCount).sorted { data.quantity[$0] != data.quantity[$1] ? data.quantity[$0] > data.quantity[$1] : $0 < $1 }
+        for o in order {
+            var best: Int?
+            var bestCost = Double.infinity
+            for w in 0..<W where data.allowed[o * W + w] && data.quantity[o] <= remaining[w] + 1e-9 {
+                if let s = stock[w], !problem.orders[o].lines.allSatisfy({ $0.sku.isEmpty || $0.quantity <= (s[$0.sku] ?? 0) + 1e-9 }) { continue }
+                let c = data.cost[o * W + w] + (open[w] ? 0 : problem.warehouses[w].openingCost)
+                if c < bestCost { bestCost = c; best = w }
+            }
+            guard let w = best else { continue }
+            result.warehouseOf[o] = w
+            remaining[w] -= data.quantity[o]
+            open[w] = true
+            if stock[w] != nil {
+                for line in problem.orders[o].lines where !line.sku.isEmpty { stock[w]![line.sku, default: 0] -= line.quantity }
+            }
+        }
+        return result
+    }
+}

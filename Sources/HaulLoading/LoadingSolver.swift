@@ -1,0 +1,55 @@
+import HaulCore
+
+/// Chooses the vehicles to use and the items each carries, over weight and volume limits.
+///
+/// The first method: first-fit decreasing, tried with each vehicle type preferred in turn
+/// (cheapest per unit of capacity first), keeping the cheapest packing; and a lower bound on the
+/// vehicles' cost from HaulLP, which gives the plan its bound and gap.
+public enum LoadingSolver {
+    public static func solve(_ problem: LoadingProblem, options: SolveOptions = SolveOptions()) -> Plan {
+        let clock = Stopwatch()
+        let types = problem.vehicleTypes
+        let totalWeight = max(problem.items.reduce(0) { $0 + $1.weight }, 1e-12)
+        let totalVolume = max(problem.items.reduce(0) { $0 + $1.volume }, 1e-12)
+        // Cost per share of the load a vehicle can carry: lower is more efficient.
+        func efficiency(_ t: Int) -> Double {
+            let w = min(types[t].weightLimit ?? totalWeight, totalWeight) / totalWeight
+            let v = min(types[t].effectiveVolumeLimit ?? totalVolume, totalVolume) / totalVolume
+            return types[t].cost / max(min(w, v), 1e-12)
+        }
+        let byEfficiency = types.indices.sorted { efficiency($0) != efficiency($1) ? efficiency($0) < efficiency($1) : $0 < $1 }
+        var orders = [byEfficiency]
+        for t in types.indices where t != byEfficiency.first { orders.append([t] + byEfficiency.filter { $0 != t }) }
+        orders.append(types.indices.sorted { types[$0].cost < types[$1].cost })
+        var best: VehicleAssignment?
+        for (k, order) in orders.enumerated() {
+            if k > 0 && options.isCancelled() { break }
+            let candidate = FirstFitDecreasing.pack(problem, typeOrder: order)
+            if let b = best,
+               (b.unassigned.count, b.cost(problem)) <= (candidate.unassigned.count, candidate.cost(problem)) { continue }
+            best = candidate
+            options.progress?(SolveProgress(elapsed: clock.elapsed, objective: candidate.cost(problem), phase: "first-fit decreasing"))
+        }
+        let packing = best ?? VehicleAssignment()
+        let cost = packing.cost(problem)
+        let bound = VehicleCountBound.compute(problem, timeLimit: max(0.1, options.timeLimit - clock.elapsed)).map { min($0, cost) }
+        let status: PlanStatus
+        if !packing.unassigned.isEmpty { status = .infeasible }
+        else if let bound, cost - bound <= 1e-9 * max(1, abs(cost)) { status = .optimal }
+        else { status = .feasible }
+        var plan = Plan(kind: .loading, status: status, objective: cost, bound: packing.unassigned.isEmpty ? bound : nil,
+                        stats: PlanStats(seconds: clock.elapsed, iterations: orders.count, solver: "first-fit decreasing + aggregate-capacity bound"))
+        var ordinal = [Int](repeating: 0, count: types.count)
+        plan.vehicles = packing.bins.map { bin in
+            defer { ordinal[bin.type] += 1 }
+            return LoadedVehiclePlan(vehicleType: types[bin.type].id, vehicle: ordinal[bin.type],
+                                     items: bin.items.map { problem.items[$0].id },
+                                     weight: bin.weight, volume: bin.volume, cost: types[bin.type].cost)
+        }
+        plan.unassigned = packing.unassigned.map { problem.items[$0].id }
+        if !packing.unassigned.isEmpty {
+            plan.message = "\(packing.unassigned.count) item(s) did not fit in the vehicles available"
+        }
+        return plan
+    }
+}
