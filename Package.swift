@@ -32,6 +32,6 @@ let package = Package(
         .testTarget(name: "HaulAllocationTests", dependencies: ["HaulAllocation", "HaulCore"]),
         .testTarget(name: "HaulLoadingTests", dependencies: ["HaulLoading", "HaulCore"]),
         .testTarget(name: "HaulTests", dependencies: ["Haul"]),
-        .testTarget(name: "HaulCLITests", dependencies: ["Haul"]),
+        .testTarget(name: "HaulCLITests", dependencies: ["Haul", "haul"]),
     ]
 )

@@ -1,0 +1,99 @@
+import XCTest
+import HaulCore
+@testable import HaulLoading
+
+/// An independent checker of a loading plan: every item once, limits, counts, dimensions, cost.
+enum LoadingChecker {
+    static func check(_ problem: LoadingProblem, _ plan: Plan) -> (errors: [String], cost: Double) {
+        var errors: [String] = []
+        let items = Dictionary(uniqueKeysWithValues: problem.items.map { ($0.id, $0) })
+        let types = Dictionary(uniqueKeysWithValues: problem.vehicleTypes.map { ($0.id, $0) })
+        var seen: [String: Int] = [:]
+        var used: [String: Int] = [:]
+        var cost = 0.0
+        for v in plan.vehicles ?? [] {
+            guard let type = types[v.vehicleType] else { errors.append("unknown type \(v.vehicleType)"); continue }
+            used[type.id, default: 0] += 1
+            cost += type.cost
+            var weight = 0.0, volume = 0.0
+            for id in v.items {
+                guard let item = items[id] else { errors.append("unknown item \(id)"); continue }
+                seen[id, default: 0] += 1
+                weight += item.weight
+                volume += item.length * item.width * item.height
+                if let space = type.cargoSpace {
+                    let dims = [item.length, item.width, item.height]
+                    let allowed: [[Double]]
+                    switch item.rotations {
+                    case .none: allowed = [dims]
+                    case .thisSideUp: allowed = [dims, [dims[1], dims[0], dims[2]]]
+                    case .all: allowed = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]].map { p in p.map { dims[$0] } }
+                    }
+                    if !allowed.contains(where: { $0[0] <= space.length && $0[1] <= space.width && $0[2] <= space.height }) {
+                        errors.append("\(id) does not fit \(type.id)")
+                    }
+                }
+            }
+            if weight > (type.weightLimit ?? .infinity) + 1e-9 { errors.append("\(type.id) #\(v.vehicle) overweight") }
+            let volumeLimit = type.volumeLimit ?? type.cargoSpace.map { $0.length * $0.width * $0.height } ?? .infinity
+            if volume > volumeLimit + 1e-9 { errors.append("\(type.id) #\(v.vehicle) over volume") }
+        }
+        for (id, n) in used where n > types[id]!.count { errors.append("\(n) vehicles of \(id), only \(types[id]!.count) exist") }
+        for item in problem.items {
+            let n = seen[item.id, default: 0] + ((plan.unassigned ?? []).contains(item.id) ? 1 : 0)
+            if n != 1 { errors.append("item \(item.id) appears \(n) times") }
+        }
+        return (errors, cost)
+    }
+}
+
+final class LoadingSolverTests: XCTestCase {
+    func testIdenticalItemsAndTheCapacityBound() {
+        let items = (0..<10).map { LoadingItem(id: "i\($0)", weight: 100, length: 1, width: 1, height: 1) }
+        let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van", count: 10, cost: 7, weightLimit: 250)], items: items)
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        let check = LoadingChecker.check(p, plan)
+        XCTAssertEqual(check.errors, [])
+        XCTAssertEqual(plan.objective, check.cost, accuracy: 1e-9)
+        XCTAssertEqual(plan.vehicles?.count, 5)          // two items per van
+        XCTAssertEqual(plan.bound ?? -1, 4 * 7, accuracy: 1e-6)  // 1000 kg / 250 kg: four vans
+        XCTAssertEqual(plan.status, .feasible)
+        XCTAssertEqual(plan.gap ?? -1, 7.0 / 35.0, accuracy: 1e-9)
+    }
+
+    func testExactFillIsProvenOptimal() {
+        let items = [60, 40, 70, 30, 50, 50].enumerated().map { LoadingItem(id: "i\($0)", weight: Double($1), length: 1, width: 1, height: 1) }
+        let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "t", count: 5, cost: 1, weightLimit: 100)], items: items)
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
+        XCTAssertEqual(plan.objective, 3)
+        XCTAssertEqual(plan.status, .optimal)
+    }
+
+    func testMixedFleetVolumeAndDimensions() {
+        var items: [LoadingItem] = []
+        for k in 0..<30 { items.append(LoadingItem(id: "b\(k)", weight: Double(20 + k % 7 * 15), length: 0.6, width: 0.5, height: 0.4 + Double(k % 3) * 0.2)) }
+        items.append(LoadingItem(id: "long", weight: 50, length: 4, width: 0.3, height: 0.3))
+        let p = LoadingProblem(vehicleTypes: [
+            LoadingVehicleType(id: "small", count: 6, cost: 50, weightLimit: 500, cargoSpace: CargoSpace(length: 2, width: 1.2, height: 1.2)),
+            LoadingVehicleType(id: "big", count: 2, cost: 120, weightLimit: 1500, cargoSpace: CargoSpace(length: 5, width: 2, height: 2)),
+        ], items: items)
+        XCTAssertEqual(p.validationIssues(), [])
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        let check = LoadingChecker.check(p, plan)
+        XCTAssertEqual(check.errors, [])
+        XCTAssertEqual(plan.unassigned, [])
+        XCTAssertEqual(plan.objective, check.cost, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(plan.bound ?? .infinity, plan.objective)
+        XCTAssertTrue(plan.vehicles!.contains { $0.vehicleType == "big" && $0.items.contains("long") })
+    }
+
+    func testTooFewVehiclesLeavesItemsUnassigned() {
+        let items = (0..<5).map { LoadingItem(id: "i\($0)", weight: 80, length: 1, width: 1, height: 1) }
+        let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van", count: 2, cost: 1, weightLimit: 100)], items: items)
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 1))
+        XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
+        XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertEqual(plan.unassigned?.count, 3)
+    }
+}
