@@ -78,10 +78,12 @@ func solveValidated(_ problem: Problem, options: SolveOptions) -> Plan {
     case let .routing(p):
         let planning = RoutingPlanning(p)
         let clock = Stopwatch()
-        let report = options.progress
-        let searchOptions = RoutingSearchOptions(
-            timeLimit: options.timeLimit, seed: options.seed, isCancelled: options.isCancelled,
-            onProgress: report.map { report in { p in report(SolveProgress(elapsed: clock.elapsed, objective: p.bestCost, phase: "local search")) } })
+        var searchOptions = RoutingSearchOptions(timeLimit: options.timeLimit, seed: options.seed, isCancelled: options.isCancelled)
+        if let report = options.progress {
+            searchOptions.onProgress = { (p: RoutingProgress) in
+                report(SolveProgress(elapsed: clock.elapsed, objective: p.bestCost, phase: "local search"))
+            }
+        }
         return planning.plan(from: RoutingSolver.solve(planning.model, options: searchOptions))
     case let .allocation(p):
         return AllocationSolver.solve(p, options: options)

@@ -115,7 +115,9 @@ public struct ProblemDocument: Sendable, Equatable {
             problem = .loading(LoadingProblem.read(node))
         }
         // Rule checks on what could be read; a field that failed to decode is not reported twice.
-        for issue in problem.validationIssues() where !log.hasIssue(atOrBelow: issue.path) || issue.path.isEmpty {
+        let decodeLog = IssueLog()
+        for issue in log.issues { decodeLog.add(issue.path, issue.message) }
+        for issue in problem.validationIssues() where issue.path.isEmpty || !decodeLog.hasIssue(atOrBelow: issue.path) {
             log.add(issue.path, issue.message)
         }
         if !log.issues.isEmpty { throw InvalidProblemError(log.issues) }

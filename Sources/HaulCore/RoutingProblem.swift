@@ -183,7 +183,7 @@ public struct RoutingProblem: Sendable, Equatable {
             checkNonNegative(c.demand, PathBuilder.join(p, "demand"), log)
             checkNonNegative([c.serviceTime], PathBuilder.join(p, "serviceTime"), log)
             checkWindow(c.timeWindow, PathBuilder.join(p, "timeWindow"), log)
-            if c.demand.count == dimensions, !vehicleTypes.isEmpty,
+            if c.demand.count == dimensions, !vehicleTypes.isEmpty, c.demand.allSatisfy({ $0 >= 0 && $0.isFinite }),
                !vehicleTypes.contains(where: { v in v.count > 0 && zip(c.demand, v.capacity).allSatisfy { $0 <= $1 } }) {
                 log.add(PathBuilder.join(p, "demand"), "exceeds the capacity of every vehicle type")
             }

@@ -138,7 +138,8 @@ final class AllocationSolverTests: XCTestCase {
         XCTAssertEqual(check.errors, [])
         XCTAssertEqual(plan.objective, check.cost, accuracy: 1e-6)
         // Only one of x and y fits near's stock of "a"; the larger order x stays near: 4*1 + 3*49 + 1*49.
-        XCTAssertEqual(plan.objective, 4 * 1 + 3 * 49 + 1 * 49, accuracy: 1e-6)
+        let expected: Double = 4 * 1 + 3 * 49 + 1 * 49
+        XCTAssertEqual(plan.objective, expected, accuracy: 1e-6)
         XCTAssertEqual(plan.status, .optimal)
     }
 
