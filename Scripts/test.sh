@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, then runs the whole suite.
+# The test command: installs what is missing, checks the JSON schemas, then runs the whole suite.
 # Release mode with testing enabled: solver code in debug builds runs 10-50x slower.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
 export HAUL_INSTANCES="${HAUL_INSTANCES:-$(cd .. && pwd)/shared/instances}"
 swift build -c release -Xswiftc -enable-testing --build-tests
+
+# The examples and the plans haul writes for them must match docs/*.schema.json.
+python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
+plans=$(mktemp -d)
+trap 'rm -rf "$plans"' EXIT
+for example in Instances/examples/*.json; do
+    .build/release/haul solve "$example" --time-limit 0.5 --quiet --output "$plans/$(basename "$example")"
+done
+python3 Scripts/check-schemas.py "$plans"/*.json
+
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"

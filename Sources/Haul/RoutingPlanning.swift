@@ -15,7 +15,7 @@ struct RoutingPlanning {
         let depotCount = problem.depots.count
         let locations = problem.depots.map(\.location) + problem.customers.map(\.location)
         let (distance, duration) = problem.travel.matrices(for: locations)
-        let dimensions = problem.vehicleTypes.first?.capacity.count ?? 1
+        let dimensions = problem.dimensions ?? 1
         var demand = [Double](repeating: 0, count: locations.count * dimensions)
         var service = [Double](repeating: 0, count: locations.count)
         var ready = [Double](repeating: 0, count: locations.count)

@@ -159,6 +159,7 @@ public struct LoadingProblem: Sendable, Equatable {
             let p = PathBuilder.index("vehicleTypes", i)
             vids.register(v.id, path: PathBuilder.join(p, "id"), log: log)
             if v.count < 0 { log.add(PathBuilder.join(p, "count"), "must be >= 0") }
+            if v.count > 100_000 { log.add(PathBuilder.join(p, "count"), "must be <= 100000") }
             checkNonNegative([v.cost], PathBuilder.join(p, "cost"), log)
             if let w = v.weightLimit { checkNonNegative([w], PathBuilder.join(p, "weightLimit"), log) }
             if let w = v.volumeLimit { checkNonNegative([w], PathBuilder.join(p, "volumeLimit"), log) }

@@ -174,6 +174,9 @@ public struct TravelModel: Sendable, Equatable {
             log.add(PathBuilder.join(path, "durations"), "must have the same size as travel.distances (\(d.count))")
         }
         guard let first = locations.first else { return }
+        if distances != nil, !locations.contains(where: { if case .matrixIndex = $0.location { return true } else { return false } }) {
+            log.add(PathBuilder.join(path, "distances"), "is given but no location is an {index} into it; remove it or use {\"index\": i} locations")
+        }
         for (p, loc) in locations {
             if loc.formName != first.location.formName {
                 log.add(p, "is \(loc.formName) but \(first.path) is \(first.location.formName): all locations must use the same form")

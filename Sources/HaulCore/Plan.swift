@@ -129,7 +129,7 @@ public struct Plan: Sendable, Codable, Equatable {
     public var objective: Double
     /// A proven lower bound on the objective, where known.
     public var bound: Double?
-    /// `(objective - bound) / objective`, where the bound is known.
+    /// `|objective - bound| / max(|objective|, 1e-9)`, where the bound is known.
     public var gap: Double?
     public var stats: PlanStats
     /// A human-readable remark, e.g. why customers were left unassigned.
@@ -154,7 +154,7 @@ public struct Plan: Sendable, Codable, Equatable {
     /// The plan as pretty-printed JSON (UTF-8), ending in a newline.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(self)
         data.append(0x0A)
         return data

@@ -86,6 +86,9 @@ public struct RoutingProblem: Sendable, Equatable {
 
     static let fields: Set<String> = ["depots", "vehicleTypes", "customers", "travel"]
 
+    /// Number of capacity dimensions: that of the first vehicle type with a capacity.
+    var dimensions: Int? { vehicleTypes.first(where: { !$0.capacity.isEmpty })?.capacity.count }
+
     static func read(_ root: DocumentNode) -> RoutingProblem {
         var problem = RoutingProblem(depots: [], vehicleTypes: [], customers: [])
         problem.travel = TravelModel.read(root.field("travel"))
@@ -113,13 +116,14 @@ public struct RoutingProblem: Sendable, Equatable {
                 maxDistance: node.field("maxDistance").number(),
                 maxDuration: node.field("maxDuration").number()))
         }
+        let dimensions = problem.dimensions ?? 1
         for node in root.field("customers").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
             node.rejectUnknownFields(["id", "location", "demand", "serviceTime", "timeWindow"])
             problem.customers.append(Customer(
                 id: node.field("id").string(required: true) ?? "",
                 location: Location.read(node.field("location")) ?? .planar(x: 0, y: 0),
-                demand: node.field("demand").quantities() ?? [0],
+                demand: node.field("demand").quantities() ?? Array(repeating: 0, count: dimensions),
                 serviceTime: node.field("serviceTime").number() ?? 0,
                 timeWindow: node.field("timeWindow").interval()))
         }
@@ -143,7 +147,8 @@ public struct RoutingProblem: Sendable, Equatable {
             checkWindow(d.timeWindow, PathBuilder.join(p, "timeWindow"), log)
         }
         let depotIds = Set(depots.map(\.id))
-        let dimensions = vehicleTypes.first?.capacity.count ?? 1
+        // When no capacity could be read there is no dimension to compare with (already reported).
+        let dimensions = self.dimensions
         var vehicles = 0
         for (i, v) in vehicleTypes.enumerated() {
             let p = PathBuilder.index("vehicleTypes", i)
@@ -155,8 +160,8 @@ public struct RoutingProblem: Sendable, Equatable {
             if v.count > 100_000 { log.add(PathBuilder.join(p, "count"), "must be <= 100000") }
             vehicles += max(0, v.count)
             if v.capacity.isEmpty { log.add(PathBuilder.join(p, "capacity"), "must have at least one dimension") }
-            if v.capacity.count != dimensions {
-                log.add(PathBuilder.join(p, "capacity"), "has \(v.capacity.count) dimensions but vehicleTypes[0].capacity has \(dimensions)")
+            if let dimensions, !v.capacity.isEmpty, v.capacity.count != dimensions {
+                log.add(PathBuilder.join(p, "capacity"), "has \(v.capacity.count) dimensions but the first vehicle type's capacity has \(dimensions)")
             }
             checkNonNegative(v.capacity, PathBuilder.join(p, "capacity"), log)
             checkNonNegative([v.fixedCost], PathBuilder.join(p, "fixedCost"), log)
@@ -177,7 +182,7 @@ public struct RoutingProblem: Sendable, Equatable {
         for (i, c) in customers.enumerated() {
             let p = PathBuilder.index("customers", i)
             ids.register(c.id, path: PathBuilder.join(p, "id"), log: log)
-            if c.demand.count != dimensions {
+            if let dimensions, c.demand.count != dimensions {
                 log.add(PathBuilder.join(p, "demand"), "has \(c.demand.count) dimensions but the vehicles' capacity has \(dimensions)")
             }
             checkNonNegative(c.demand, PathBuilder.join(p, "demand"), log)
