@@ -87,7 +87,7 @@ public struct RoutingProblem: Sendable, Equatable {
     static let fields: Set<String> = ["depots", "vehicleTypes", "customers", "travel"]
 
     /// Number of capacity dimensions: that of the first vehicle type with a capacity.
-    var dimensions: Int? { vehicleTypes.first(where: { !$0.capacity.isEmpty })?.capacity.count }
+    public var dimensions: Int? { vehicleTypes.first(where: { !$0.capacity.isEmpty })?.capacity.count }
 
     static func read(_ root: DocumentNode) -> RoutingProblem {
         var problem = RoutingProblem(depots: [], vehicleTypes: [], customers: [])
