@@ -25,6 +25,9 @@ struct SolveCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write the plan here instead of standard output; written only when complete.")
     var output: String?
 
+    @Option(name: .long, help: "Input format: json or sscflp (default: detected from the content).")
+    var format: ProblemFormat?
+
     @Flag(name: [.short, .long], help: "No progress on standard error.")
     var quiet = false
 
@@ -45,7 +48,7 @@ struct SolveCommand: ParsableCommand {
         }
         let document: ProblemDocument
         do {
-            document = try ProblemDocument.decode(data)
+            document = try readProblem(data, format: format)
         } catch let error as InvalidProblemError {
             StandardError.write("haul: \(file == "-" ? "standard input" : file): \(error.description)\n")
             throw HaulExit.invalidInput
@@ -131,3 +134,5 @@ final class ProgressLine: @unchecked Sendable {
         if printed && StandardError.isTerminal { StandardError.write("\n") }
     }
 }
+
+extension ProblemFormat: ExpressibleByArgument {}
