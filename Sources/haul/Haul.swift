@@ -10,5 +10,5 @@ struct HaulCommand: ParsableCommand {
             5 no plan within the time limit.
             """,
         version: "0.1.0",
-        subcommands: [SolveCommand.self])
+        subcommands: [SolveCommand.self, BenchCommand.self])
 }
