@@ -78,7 +78,11 @@ func solveValidated(_ problem: Problem, options: SolveOptions) -> Plan {
     case let .routing(p):
         let planning = RoutingPlanning(p)
         let clock = Stopwatch()
-        var searchOptions = RoutingSearchOptions(timeLimit: options.timeLimit, seed: options.seed, isCancelled: options.isCancelled)
+        // A search that has not improved for this many iterations has converged; small problems
+        // then return before their time limit.
+        let patience = max(10_000, 100 * p.customers.count)
+        var searchOptions = RoutingSearchOptions(timeLimit: options.timeLimit, seed: options.seed, isCancelled: options.isCancelled,
+                                                 maxIterationsWithoutImprovement: patience)
         if let report = options.progress {
             searchOptions.onProgress = { (p: RoutingProgress) in
                 report(SolveProgress(elapsed: clock.elapsed, objective: p.bestCost, phase: "local search"))

@@ -13,8 +13,14 @@ public enum AllocationSolver {
     public static func solve(_ problem: AllocationProblem, options: HaulCore.SolveOptions = HaulCore.SolveOptions()) -> Plan {
         let clock = Stopwatch()
         let data = AllocationData(problem)
-        let greedy = GreedyAllocation.solve(data)
+        var greedy = GreedyAllocation.solve(data)
         let greedyComplete = greedy.isComplete()
+        if greedyComplete && problem.mode == .singleSource {
+            // A share of the time limit polishes the greedy answer into a strong incumbent for the MIP.
+            var search = AllocationLocalSearch(data, start: greedy)
+            search.improve(deadline: min(options.timeLimit * 0.2, clock.elapsed + 5), clock: clock, isCancelled: options.isCancelled)
+            greedy = search.assignment
+        }
         if greedyComplete {
             options.progress?(SolveProgress(elapsed: clock.elapsed, objective: greedy.cost(data), phase: "greedy"))
         }
