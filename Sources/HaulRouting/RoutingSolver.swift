@@ -1,0 +1,156 @@
+import Foundation
+
+/// A vehicle routing solver for capacitated problems with time windows, shifts, route limits,
+/// heterogeneous fleets and several depots.
+///
+/// Method: Clarke-Wright savings (identical vehicles) or cheapest insertion builds a solution; a
+/// granular local search (relocate, swap, 2-opt, 2-opt*, pair moves) brings it to a local optimum;
+/// then, until the time limit, ruin and recreate (strings of nearby customers removed, cheapest
+/// insertion with blinks) followed by the local search, accepted by a simulated-annealing rule.
+/// All constraints are hard: every intermediate solution is feasible.
+public enum RoutingSolver {
+    /// Default number of iterations of one annealing cycle when no iteration limit is given.
+    static let defaultCycle = 10_000
+
+    /// Solves `model` and returns the best solution found.
+    ///
+    /// Customers that fit no vehicle at all, or that the search could not place, are returned in
+    /// ``RoutingSolution/unassigned``; all returned routes are feasible.
+    ///
+    /// - Precondition: `model.validationErrors()` is empty.
+    /// - Parameters:
+    ///   - model: The model to solve.
+    ///   - options: Time limit, seed, cancellation and progress callback.
+    /// - Returns: The best solution found.
+    public static func solve(_ model: RoutingModel, options: RoutingSearchOptions = RoutingSearchOptions()) -> RoutingSolution {
+        run(model, options: options, verify: false).solution
+    }
+
+    /// Testing aid: solves with every move re-checked from scratch; returns the problems found.
+    static func solveVerifying(_ model: RoutingModel, options: RoutingSearchOptions) -> (solution: RoutingSolution, problems: [String]) {
+        run(model, options: options, verify: true)
+    }
+
+    static func run(_ model: RoutingModel, options: RoutingSearchOptions, verify: Bool) -> (solution: RoutingSolution, problems: [String]) {
+        let errors = model.validationErrors()
+        precondition(errors.isEmpty, "invalid RoutingModel: " + errors.joined(separator: "; "))
+        let timeLimit = options.timeLimit.isNaN ? 0 : max(0, options.timeLimit)
+        var stop = StopCheck(clockStart: .now, timeLimit: timeLimit, isCancelled: options.isCancelled)
+        var state = SearchState(model: model, seed: options.seed)
+        state.verify = verify
+        state.construct()
+        stop.honoursTimeLimit = timeLimit > 0
+        state.localSearch(&stop)
+        stop.honoursTimeLimit = true
+
+        var current = state.snapshot()
+        var best = current
+        var reporter = ProgressReporter(callback: options.onProgress)
+        reporter.improved(best, elapsed: stop.elapsed(), iterations: 0)
+
+        var iterations = 0
+        let servableCount = state.servable.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if servableCount >= 2 && timeLimit > 0 && state.R > 0 {
+            let cycle = max(1, options.maxIterations ?? defaultCycle)
+            let edges = Double(max(1, state.routedCount + state.routeSize.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }))
+            let averageEdge = max(0, best.cost) / edges
+            let t0 = 0.3 * averageEdge
+            let tf = 0.003 * averageEdge
+            var sinceImprovement = 0
+            while !stop.shouldStop() {
+                if let m = options.maxIterations, iterations >= m { break }
+                if let m = options.maxIterationsWithoutImprovement, sinceImprovement >= m { break }
+                if iterations > 0 && iterations % cycle == 0 {
+                    state.load(best)
+                    current = best
+                }
+                let temperature = t0 * pow(tf / max(t0, 1e-300), Double(iterations % cycle) / Double(cycle))
+                let since = state.stamp
+                state.ruin(averageRemoved: 10, maxString: 10)
+                state.recreate(blink: 0.01)
+                state.localSearch(&stop)
+                iterations += 1
+                let cost = state.totalCost()
+                let unassigned = state.unassigned.count
+                let accept: Bool
+                if unassigned != current.unassigned.count {
+                    accept = unassigned < current.unassigned.count
+                } else {
+                    let u = max(state.rng.nextDouble(), 1e-300)
+                    accept = cost < current.cost - temperature * log(u) - state.improveEps
+                }
+                if accept {
+                    state.commit(since: since, into: &current)
+                } else {
+                    state.restore(since: since, from: current)
+                }
+                if accept && (current.unassigned.count < best.unassigned.count
+                    || (current.unassigned.count == best.unassigned.count && current.cost < best.cost - state.improveEps)) {
+                    best = current
+                    sinceImprovement = 0
+                    reporter.improved(best, elapsed: stop.elapsed(), iterations: iterations)
+                } else {
+                    sinceImprovement += 1
+                }
+            }
+        }
+        reporter.finish(elapsed: stop.elapsed(), iterations: iterations)
+        let solution = makeSolution(model: model, state: state, best: best, iterations: iterations, seconds: stop.elapsed())
+        return (solution, state.verifyLog)
+    }
+
+    /// The solution of the construction heuristics alone (no local search), for comparisons.
+    static func constructionOnly(_ model: RoutingModel, seed: UInt64 = 1) -> RoutingSolution {
+        var state = SearchState(model: model, seed: seed)
+        state.construct()
+        return makeSolution(model: model, state: state, best: state.snapshot(), iterations: 0, seconds: 0)
+    }
+
+    static func makeSolution(model: RoutingModel, state: SearchState, best: SearchState.Snapshot, iterations: Int, seconds: Double) -> RoutingSolution {
+        var routes: [PlannedRoute] = []
+        var cost = 0.0
+        var distance = 0.0
+        for (r, seq) in best.routes.enumerated() where !seq.isEmpty {
+            let stops = seq.map { model.customers[$0] }
+            let (route, violations) = RouteEvaluator.evaluate(model: model, vehicle: r, stops: stops)
+            assert(violations.isEmpty, "solver produced an infeasible route: \(violations)")
+            cost += RouteEvaluator.cost(model: model, route: route)
+            distance += route.distance
+            routes.append(route)
+        }
+        var isUnassigned = [Bool](repeating: false, count: state.C)
+        for c in 0..<state.C where !state.servable[c] { isUnassigned[c] = true }
+        for c in best.unassigned { isUnassigned[c] = true }
+        let unassigned = (0..<state.C).filter { isUnassigned[$0] }.map { model.customers[$0] }
+        return RoutingSolution(
+            routes: routes, unassigned: unassigned, cost: cost, distance: distance,
+            iterations: iterations, seconds: seconds)
+    }
+}
+
+/// Throttles progress callbacks to about ten per second.
+struct ProgressReporter {
+    let callback: (@Sendable (RoutingProgress) -> Void)?
+    var lastReport = -Double.infinity
+    var pending: RoutingProgress?
+
+    mutating func improved(_ best: SearchState.Snapshot, elapsed: Double, iterations: Int) {
+        guard let callback else { return }
+        let p = RoutingProgress(bestCost: best.cost, elapsed: elapsed, iterations: iterations, unassigned: best.unassigned.count)
+        if elapsed - lastReport >= 0.1 {
+            callback(p)
+            lastReport = elapsed
+            pending = nil
+        } else {
+            pending = p
+        }
+    }
+
+    mutating func finish(elapsed: Double, iterations: Int) {
+        guard let callback, var p = pending else { return }
+        p.elapsed = elapsed
+        p.iterations = iterations
+        callback(p)
+        pending = nil
+    }
+}
