@@ -60,6 +60,12 @@ struct AllocationMIP {
                 }
             }
         }
+        // Valid inequality: the open warehouses' capacity covers the total demand. The LP relaxation
+        // otherwise opens fractions of warehouses just large enough, and its bound is weak.
+        let openable = (0..<W).compactMap { w in open[w].map { ($0, problem.warehouses[w].capacity) } }
+        if openable.contains(where: { model.bounds(of: $0.0).lower < 1 }) {
+            model.addConstraint(openable, .greaterOrEqual, data.quantity.reduce(0, +), name: "aggregate capacity")
+        }
         for w in 0..<W {
             guard let y = open[w], !capacityTerms[w].isEmpty else { continue }
             model.addConstraint(capacityTerms[w] + [(y, -problem.warehouses[w].capacity)], .lessOrEqual, 0, name: "capacity \(w)")
@@ -67,6 +73,17 @@ struct AllocationMIP {
             for (sku, terms) in stockTerms[w].sorted(by: { $0.key < $1.key }) {
                 model.addConstraint(terms, .lessOrEqual, stock[sku] ?? 0, name: "stock \(w) \(sku)")
             }
+        }
+    }
+
+    /// Fixes warehouses closed or open (from reduced-cost arguments that hold for every plan
+    /// cheaper than the incumbent).
+    mutating func fix(closed: [Bool], open forced: [Bool]) {
+        for (w, y) in open.enumerated() {
+            guard let y else { continue }
+            let (lower, upper) = model.bounds(of: y)
+            if closed[w] && lower < 1 { model.setBounds(y, lower: 0, upper: 0) }
+            else if forced[w] && upper > 0 { model.setBounds(y, lower: 1, upper: 1) }
         }
     }
 

@@ -15,11 +15,31 @@ public enum AllocationSolver {
         let data = AllocationData(problem)
         var greedy = GreedyAllocation.solve(data)
         let greedyComplete = greedy.isComplete()
+        var lagrangian: LagrangianBound?
         if greedyComplete && problem.mode == .singleSource {
             // A share of the time limit polishes the greedy answer into a strong incumbent for the MIP.
             var search = AllocationLocalSearch(data, start: greedy)
-            search.improve(deadline: min(options.timeLimit * 0.2, clock.elapsed + 5), clock: clock, isCancelled: options.isCancelled)
+            search.improve(deadline: min(options.timeLimit * 0.15, clock.elapsed + 5), clock: clock, isCancelled: options.isCancelled)
             greedy = search.assignment
+            options.progress?(SolveProgress(elapsed: clock.elapsed, objective: greedy.cost(data), phase: "local search"))
+            // The Lagrangian bound may prove the incumbent optimal at once; its open warehouses seed
+            // another incumbent, and its reduced costs fix warehouses for the MIP.
+            var bound = LagrangianBound(data)
+            bound.run(upperBound: greedy.cost(data), deadline: min(options.timeLimit * 0.35, clock.elapsed + 10), clock: clock,
+                      isCancelled: options.isCancelled)
+            if !bound.bestOpen.isEmpty {
+                let seeded = GreedyAllocation.solve(data, usable: bound.bestOpen)
+                if seeded.isComplete() {
+                    var polish = AllocationLocalSearch(data, start: seeded)
+                    polish.improve(deadline: min(options.timeLimit * 0.45, clock.elapsed + 5), clock: clock, isCancelled: options.isCancelled)
+                    if polish.cost < greedy.cost(data) - 1e-9 { greedy = polish.assignment }
+                }
+            }
+            options.progress?(SolveProgress(elapsed: clock.elapsed, objective: greedy.cost(data), bound: bound.bestBound, phase: "lagrangian"))
+            if bound.bestBound >= greedy.cost(data) - 1e-6 * max(1, abs(greedy.cost(data))) {
+                return greedyPlan(greedy, data, clock, bound: bound.bestBound, iterations: bound.iterations, solver: "local search + lagrangian bound")
+            }
+            lagrangian = bound
         }
         if greedyComplete {
             options.progress?(SolveProgress(elapsed: clock.elapsed, objective: greedy.cost(data), phase: "greedy"))
@@ -30,7 +50,12 @@ public enum AllocationSolver {
         guard variableCount <= maximumMIPVariables else {
             return greedyPlan(greedy, data, clock, note: "the model has \(variableCount) assignment variables (more than \(maximumMIPVariables)); greedy allocation only")
         }
-        let mip = AllocationMIP(data)
+        var mip = AllocationMIP(data)
+        if let lagrangian, greedyComplete {
+            let fixed = lagrangian.fixings(upperBound: greedy.cost(data))
+            mip.fix(closed: fixed.closed, open: fixed.open)
+        }
+        let lagrangianBound = lagrangian?.bestBound ?? -.infinity
         var lpOptions = HaulLP.SolveOptions(timeLimit: max(0.05, options.timeLimit - clock.elapsed), relativeGap: 1e-7)
         if greedyComplete && problem.mode == .singleSource { lpOptions.initialSolution = mip.startVector(greedy, data) }
         let isCancelled = options.isCancelled
@@ -54,16 +79,20 @@ public enum AllocationSolver {
             return plan
         case .optimal, .feasible:
             let objective = result.objective ?? 0
+            let bound = max(result.bound ?? -.infinity, lagrangianBound)
             if greedyComplete && greedy.cost(data) < objective - 1e-9 {
-                return greedyPlan(greedy, data, clock, bound: result.bound, iterations: result.nodes)
+                return greedyPlan(greedy, data, clock, bound: bound.isFinite ? bound : nil, iterations: result.nodes)
             }
             var plan = Plan(kind: .allocation, status: result.status == .optimal ? .optimal : .feasible, objective: objective,
-                            bound: result.bound.map { min($0, objective) },
+                            bound: bound.isFinite ? min(bound, objective) : nil,
                             stats: PlanStats(seconds: clock.elapsed, iterations: result.nodes, solver: "glpk branch-and-cut"))
             fill(&plan, values: result.values, mip: mip, data: data)
             return plan
         case .unbounded, .timeLimit:
-            if greedyComplete { return greedyPlan(greedy, data, clock, bound: result.bound, iterations: result.nodes) }
+            if greedyComplete {
+                let bound = max(result.bound ?? -.infinity, lagrangianBound)
+                return greedyPlan(greedy, data, clock, bound: bound.isFinite ? bound : nil, iterations: result.nodes)
+            }
             var plan = Plan(kind: .allocation, status: .timeLimit, objective: 0,
                             stats: PlanStats(seconds: clock.elapsed, iterations: result.nodes, solver: "glpk branch-and-cut"))
             plan.message = "no allocation found within the time limit"
@@ -95,13 +124,14 @@ public enum AllocationSolver {
     }
 
     private static func greedyPlan(_ greedy: SingleSourceAssignment, _ data: AllocationData, _ clock: Stopwatch,
-                                   bound: Double? = nil, iterations: Int = 0, note: String? = nil) -> Plan {
+                                   bound: Double? = nil, iterations: Int = 0, note: String? = nil,
+                                   solver: String = "greedy + local search") -> Plan {
         let problem = data.problem, W = data.warehouseCount
         let complete = greedy.isComplete()
         let cost = greedy.cost(data)
         var plan = Plan(kind: .allocation, status: complete ? .feasible : .infeasible, objective: cost,
                         bound: complete ? bound.map { min($0, cost) } : nil,
-                        stats: PlanStats(seconds: clock.elapsed, iterations: iterations, solver: "greedy nearest feasible warehouse"))
+                        stats: PlanStats(seconds: clock.elapsed, iterations: iterations, solver: solver))
         plan.assignments = greedy.warehouseOf.enumerated().compactMap { o, w in
             w.map { AssignmentPlan(order: problem.orders[o].id, warehouse: problem.warehouses[$0].id, quantity: data.quantity[o], cost: data.cost[o * W + $0]) }
         }
@@ -111,7 +141,7 @@ public enum AllocationSolver {
         if let note { notes.append(note) }
         if !complete { notes.append("\(greedy.warehouseOf.filter { $0 == nil }.count) order(s) could not be placed by the greedy allocation") }
         if !notes.isEmpty { plan.message = notes.joined(separator: "; ") }
-        if let g = plan.gap, g <= 1e-7, complete { plan.status = .optimal }
+        if let g = plan.gap, g <= 1e-6, complete { plan.status = .optimal }
         return plan
     }
 }

@@ -56,7 +56,8 @@ struct SingleSourceAssignment {
 /// with the lowest assignment cost (plus opening cost when it is not yet open) that still has the
 /// capacity and the stock.
 enum GreedyAllocation {
-    static func solve(_ data: AllocationData) -> SingleSourceAssignment {
+    /// - Parameter usable: when given, only the warehouses marked true may serve orders.
+    static func solve(_ data: AllocationData, usable: [Bool]? = nil) -> SingleSourceAssignment {
         let W = data.warehouseCount, problem = data.problem
         var remaining = problem.warehouses.map(\.capacity)
         var stock = problem.warehouses.map { $0.stock }
@@ -66,7 +67,7 @@ enum GreedyAllocation {
         for o in order {
             var best: Int?
             var bestCost = Double.infinity
-            for w in 0..<W where data.allowed[o * W + w] && data.quantity[o] <= remaining[w] + 1e-9 {
+            for w in 0..<W where data.allowed[o * W + w] && usable?[w] != false && data.quantity[o] <= remaining[w] + 1e-9 {
                 if let s = stock[w], !problem.orders[o].lines.allSatisfy({ $0.sku.isEmpty || $0.quantity <= (s[$0.sku] ?? 0) + 1e-9 }) { continue }
                 let c = data.cost[o * W + w] + (open[w] ? 0 : problem.warehouses[w].openingCost)
                 if c < bestCost { bestCost = c; best = w }

@@ -63,7 +63,7 @@ final class AllocationSolverTests: XCTestCase {
         }
     }
 
-    func randomProblem(warehouses W: Int, orders O: Int, seed: UInt64, tightness: Double) -> AllocationProblem {
+    static func randomProblem(warehouses W: Int, orders O: Int, seed: UInt64, tightness: Double) -> AllocationProblem {
         var rng = LCG(state: seed)
         var orders: [Order] = []
         var demand = 0.0
@@ -80,7 +80,7 @@ final class AllocationSolverTests: XCTestCase {
     }
 
     /// The optimum by enumerating every assignment of orders to warehouses.
-    func bruteForce(_ p: AllocationProblem) -> Double {
+    static func bruteForce(_ p: AllocationProblem) -> Double {
         let W = p.warehouses.count, O = p.orders.count
         var best = Double.infinity
         var choice = [Int](repeating: 0, count: O)
@@ -102,20 +102,20 @@ final class AllocationSolverTests: XCTestCase {
 
     func testSingleSourceReachesTheEnumeratedOptimum() {
         for seed in [1, 2, 3] as [UInt64] {
-            let p = randomProblem(warehouses: 3, orders: 7, seed: seed, tightness: 1.4)
+            let p = Self.randomProblem(warehouses: 3, orders: 7, seed: seed, tightness: 1.4)
             XCTAssertTrue(p.validationIssues().isEmpty)
             let plan = AllocationSolver.solve(p, options: SolveOptions(timeLimit: 10))
             let check = AllocationChecker.violations(p, plan)
             XCTAssertEqual(check.errors, [])
             XCTAssertEqual(plan.status, .optimal)
             XCTAssertEqual(plan.objective, check.cost, accuracy: 1e-6)
-            XCTAssertEqual(plan.objective, bruteForce(p), accuracy: 1e-6)
+            XCTAssertEqual(plan.objective, Self.bruteForce(p), accuracy: 1e-6)
             XCTAssertEqual(plan.bound ?? -1, plan.objective, accuracy: 1e-6)
         }
     }
 
     func testGreedyIsAFeasibleUpperBound() {
-        let p = randomProblem(warehouses: 6, orders: 60, seed: 9, tightness: 1.2)
+        let p = Self.randomProblem(warehouses: 6, orders: 60, seed: 9, tightness: 1.2)
         let data = AllocationData(p)
         let greedy = GreedyAllocation.solve(data)
         XCTAssertTrue(greedy.isComplete())
@@ -167,5 +167,25 @@ final class AllocationSolverTests: XCTestCase {
         XCTAssertEqual(AllocationChecker.violations(p, plan).errors, [])
         XCTAssertEqual(plan.objective, 45, accuracy: 1e-9)  // open B only: 5 + 20 + 20 < 100 + 1 + 1
         XCTAssertEqual(plan.openWarehouses, ["B"])
+    }
+}
+
+final class LagrangianBoundTests: XCTestCase {
+    func testTheBoundNeverExceedsTheEnumeratedOptimum() {
+        let maker = AllocationSolverTests.self
+        for seed in 1...12 as ClosedRange<UInt64> {
+            let p = maker.randomProblem(warehouses: 3 + Int(seed % 2), orders: 7, seed: seed * 7919, tightness: seed % 3 == 0 ? 1.1 : 1.5)
+            guard p.validationIssues().isEmpty else { continue }
+            let optimum = maker.bruteForce(p)
+            guard optimum.isFinite else { continue }
+            var bound = LagrangianBound(AllocationData(p))
+            bound.run(upperBound: optimum, deadline: 5, clock: Stopwatch(), isCancelled: { false })
+            XCTAssertLessThanOrEqual(bound.bestBound, optimum + 1e-6, "seed \(seed)")
+            XCTAssertGreaterThan(bound.bestBound, 0.5 * optimum, "seed \(seed): the bound should be meaningful")
+            // Fixings must keep every optimal plan: solving with them still reaches the optimum.
+            let plan = AllocationSolver.solve(p, options: SolveOptions(timeLimit: 10))
+            XCTAssertEqual(plan.objective, optimum, accuracy: 1e-6, "seed \(seed)")
+            XCTAssertEqual(plan.status, .optimal)
+        }
     }
 }
