@@ -16,7 +16,8 @@ struct AllocationMIP {
     var open: [Variable?] = []
 
     /// Builds the model; `nil` when some order has no warehouse at all (reported by validation).
-    init(_ data: AllocationData) {
+    /// - Parameter excluded: order–warehouse pairs left out of the model (`[o * W + w]`), e.g. by reduced-cost arguments.
+    init(_ data: AllocationData, excluded: [Bool]? = nil) {
         let problem = data.problem
         let W = data.warehouseCount
         for house in problem.warehouses {
@@ -31,7 +32,7 @@ struct AllocationMIP {
             var assign: [(Variable, Double)] = []
             switch problem.mode {
             case .singleSource:
-                for w in 0..<W where data.allowed[o * W + w] {
+                for w in 0..<W where data.allowed[o * W + w] && excluded?[o * W + w] != true {
                     let x = model.addVariable(lower: 0, upper: 1, cost: data.cost[o * W + w], kind: .binary)
                     pairs.append((o, w, x))
                     assign.append((x, 1))

@@ -25,8 +25,24 @@ public enum AllocationSolver {
             // The Lagrangian bound may prove the incumbent optimal at once; its open warehouses seed
             // another incumbent, and its reduced costs fix warehouses for the MIP.
             var bound = LagrangianBound(data)
+            var tried = Set<[Bool]>()
+            var incumbent = greedy
             bound.run(upperBound: greedy.cost(data), deadline: min(options.timeLimit * 0.35, clock.elapsed + 10), clock: clock,
-                      isCancelled: options.isCancelled)
+                      isCancelled: options.isCancelled) { open in
+                guard tried.insert(open).inserted else { return nil }
+                var start = GreedyAllocation.regret(data, usable: open)
+                if !start.isComplete() && !problem.warehouses.contains(where: { $0.stock != nil }) {
+                    start = GreedyAllocation.complete(start, data)
+                }
+                guard start.isComplete() else { return nil }
+                var search = AllocationLocalSearch(data, start: start)
+                search.descend(isCancelled: options.isCancelled)
+                if search.cost < incumbent.cost(data) - 1e-9 { incumbent = search.assignment }
+                return search.cost
+            }
+            var polished = AllocationLocalSearch(data, start: incumbent)
+            polished.improve(deadline: min(options.timeLimit * 0.4, clock.elapsed + 5), clock: clock, isCancelled: options.isCancelled)
+            greedy = polished.assignment
             if !bound.bestOpen.isEmpty {
                 let seeded = GreedyAllocation.solve(data, usable: bound.bestOpen)
                 if seeded.isComplete() {
@@ -50,7 +66,14 @@ public enum AllocationSolver {
         guard variableCount <= maximumMIPVariables else {
             return greedyPlan(greedy, data, clock, note: "the model has \(variableCount) assignment variables (more than \(maximumMIPVariables)); greedy allocation only")
         }
-        var mip = AllocationMIP(data)
+        var excluded: [Bool]?
+        if let lagrangian, greedyComplete {
+            var pairs = lagrangian.eliminatedPairs(upperBound: greedy.cost(data))
+            // The incumbent costs exactly the upper bound, so it may use an eliminated pair: keep its pairs.
+            for (o, w) in greedy.warehouseOf.enumerated() { if let w { pairs[o * data.warehouseCount + w] = false } }
+            excluded = pairs
+        }
+        var mip = AllocationMIP(data, excluded: excluded)
         if let lagrangian, greedyComplete {
             let fixed = lagrangian.fixings(upperBound: greedy.cost(data))
             mip.fix(closed: fixed.closed, open: fixed.open)

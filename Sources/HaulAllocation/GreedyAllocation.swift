@@ -82,4 +82,59 @@ enum GreedyAllocation {
         }
         return result
     }
+
+    /// Regret greedy over the warehouses marked usable: repeatedly places the order that would lose
+    /// most by not getting its cheapest feasible warehouse. Quadratic in the orders; for small and
+    /// medium problems (`solve` is used beyond that). Opening costs are ignored: the set is given.
+    static func regret(_ data: AllocationData, usable: [Bool]) -> SingleSourceAssignment {
+        let W = data.warehouseCount, O = data.orderCount, problem = data.problem
+        guard O * O * W <= 40_000_000, !problem.warehouses.contains(where: { $0.stock != nil }) else {
+            return solve(data, usable: usable)
+        }
+        var remaining = problem.warehouses.map(\.capacity)
+        var result = SingleSourceAssignment(warehouseOf: Array(repeating: nil, count: O))
+        var pending = Array(0..<O)
+        while !pending.isEmpty {
+            var pick = -1, pickWarehouse = -1
+            var pickRegret = -Double.infinity
+            for (k, o) in pending.enumerated() {
+                var best = Double.infinity, second = Double.infinity, bestW = -1
+                for w in 0..<W where usable[w] && data.allowed[o * W + w] && data.quantity[o] <= remaining[w] + 1e-9 {
+                    let c = data.cost[o * W + w]
+                    if c < best { second = best; best = c; bestW = w } else if c < second { second = c }
+                }
+                if bestW < 0 { return result }  // this order fits nowhere any more: incomplete
+                let regret = second.isFinite ? second - best : .infinity
+                if regret > pickRegret { pickRegret = regret; pick = k; pickWarehouse = bestW }
+            }
+            let o = pending.remove(at: pick)
+            result.warehouseOf[o] = pickWarehouse
+            remaining[pickWarehouse] -= data.quantity[o]
+        }
+        return result
+    }
+
+    /// Places the orders a partial assignment left out, largest first, each where it costs least
+    /// (opening cost included when the warehouse is not yet used). Stock is not checked here.
+    static func complete(_ partial: SingleSourceAssignment, _ data: AllocationData) -> SingleSourceAssignment {
+        let W = data.warehouseCount, problem = data.problem
+        var result = partial
+        var remaining = problem.warehouses.map(\.capacity)
+        var used = problem.warehouses.map { $0.open == true }
+        for (o, w) in partial.warehouseOf.enumerated() { if let w { remaining[w] -= data.quantity[o]; used[w] = true } }
+        let missing = (0..<data.orderCount).filter { partial.warehouseOf[$0] == nil }.sorted { data.quantity[$0] > data.quantity[$1] }
+        for o in missing {
+            var best = -1
+            var bestCost = Double.infinity
+            for w in 0..<W where data.allowed[o * W + w] && data.quantity[o] <= remaining[w] + 1e-9 {
+                let c = data.cost[o * W + w] + (used[w] ? 0 : problem.warehouses[w].openingCost)
+                if c < bestCost { bestCost = c; best = w }
+            }
+            guard best >= 0 else { return result }
+            result.warehouseOf[o] = best
+            remaining[best] -= data.quantity[o]
+            used[best] = true
+        }
+        return result
+    }
 }

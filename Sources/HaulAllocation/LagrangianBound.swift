@@ -26,6 +26,8 @@ struct LagrangianBound {
     private(set) var bestValues: [Double] = []
     /// Per warehouse: open in the Lagrangian solution at the best multipliers.
     private(set) var bestOpen: [Bool] = []
+    /// The multipliers of the best bound.
+    private(set) var bestLambda: [Double] = []
     var iterations = 0
 
     init(_ data: AllocationData) {
@@ -114,7 +116,12 @@ struct LagrangianBound {
     }
 
     /// Runs subgradient optimisation until `deadline`, the iteration cap, or the bound reaches `upperBound`.
-    mutating func run(upperBound: Double, deadline: Double, clock: Stopwatch, isCancelled: () -> Bool, maxIterations: Int = 600) {
+    ///
+    /// `heuristic` is called every few iterations with the warehouses open in the relaxed solution
+    /// and returns the cost of a plan it built from them (or nil); better plans tighten the target.
+    mutating func run(upperBound: Double, deadline: Double, clock: Stopwatch, isCancelled: () -> Bool, maxIterations: Int = 600,
+                      heuristic: (([Bool]) -> Double?)? = nil) {
+        var upperBound = upperBound
         // Start from each order's second-cheapest cost: a warm value that makes most orders attractive.
         var lambda = (0..<O).map { o -> Double in
             let costs = (0..<W).filter { data.allowed[o * W + $0] }.map { data.cost[o * W + $0] }.sorted()
@@ -140,10 +147,15 @@ struct LagrangianBound {
                 bestBound = bound
                 bestValues = values
                 bestOpen = open
+                bestLambda = lambda
                 stall = 0
             } else {
                 stall += 1
                 if stall >= 25 { step /= 2; stall = 0 }
+            }
+            if let heuristic, it % 10 == 5, let found = heuristic(open), found < upperBound {
+                upperBound = found
+                target = min(target, found)
             }
             if bestBound >= upperBound - 1e-6 || step < 1e-4 { break }
             var served = [Int](repeating: 0, count: O)
@@ -172,5 +184,30 @@ struct LagrangianBound {
             }
         }
         return (closed, forced)
+    }
+
+    /// Order–warehouse pairs that no plan cheaper than `upperBound` uses, `[o * W + w]`.
+    ///
+    /// Forcing order o onto warehouse w raises w's knapsack value by at least `c_ow - λ_o` (the
+    /// knapsack minimum only rises when capacity shrinks) and forces w open; when the bound so
+    /// raised exceeds the incumbent, the pair can go.
+    func eliminatedPairs(upperBound: Double) -> [Bool] {
+        var out = [Bool](repeating: false, count: O * W)
+        guard bestBound.isFinite, !bestLambda.isEmpty else { return out }
+        let multipliers = bestLambda.reduce(0, +)
+        // The cover with w forced open depends only on w; compute it once per warehouse for each raise below.
+        for w in 0..<W where data.problem.warehouses[w].open != false {
+            var values = bestValues
+            let base = values[w]
+            for o in candidates[w] {
+                let raise = data.cost[o * W + w] - bestLambda[o]
+                guard raise > 0 else { continue }
+                values[w] = base + raise
+                if multipliers + cover(values, forceOpen: w).value > upperBound + 1e-6 * max(1, abs(upperBound)) {
+                    out[o * W + w] = true
+                }
+            }
+        }
+        return out
     }
 }
