@@ -4,17 +4,21 @@
 Usage:
     pip install highspy
     python3 Benchmarks/peers/run_peers_allocation.py --set ../shared/instances/sscflp/Lib_1 \
-        --time-limit 10 [--limit N] [--haul haul.csv] [--output highs.csv]
+        --time-limit 10 [--limit N] [--haul-binary .build/release/haul | --haul haul.csv] [--output highs.csv]
 
 The model is the textbook one (binary open y_i, binary assign x_ij, each customer once,
 capacity sum_j d_j x_ij <= s_i y_i), solved by HiGHS on one thread with the given time limit.
 It prints instance,objective,optimum,gap_pct,seconds,status per instance (the columns of
-`haul bench allocation`) and a summary line; with --haul it adds Haul's columns from that CSV.
+`haul bench allocation`) and a summary line. With --haul-binary it first runs
+`haul bench allocation` on the same folder, time limit and limit, in the same run, and adds Haul's
+columns and the ratio of total times; --haul reads them from an earlier CSV instead.
 """
 import argparse
 import csv
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import highspy
@@ -73,6 +77,7 @@ def main():
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--limit", type=int)
     ap.add_argument("--haul", help="CSV written by haul bench allocation, for a side-by-side table")
+    ap.add_argument("--haul-binary", help="the haul executable: run haul bench allocation first, in the same run")
     ap.add_argument("--output")
     args = ap.parse_args()
     names = sorted((f for f in os.listdir(args.set) if f.startswith("p") and f[1:].isdigit()), key=lambda f: int(f[1:]))
@@ -81,6 +86,13 @@ def main():
     with open(os.path.join(args.set, "os")) as f:
         optima = [float(line) for line in f if line.strip()]
     haul = {}
+    if args.haul_binary:
+        out = tempfile.NamedTemporaryFile(suffix=".csv", delete=False).name
+        cmd = [args.haul_binary, "bench", "allocation", "--set", args.set, "--time-limit", str(args.time_limit), "--output", out]
+        if args.limit:
+            cmd += ["--limit", str(args.limit)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        args.haul = out
     if args.haul:
         with open(args.haul) as f:
             for row in csv.reader(f):
@@ -109,7 +121,7 @@ def main():
     if haul:
         hs = [float(haul[n][4]) for n in names if n in haul and haul[n][4]]
         hp = sum(1 for n in names if n in haul and haul[n][5] == "optimal")
-        summary += f"; Haul: {hp} proven optimal, total {sum(hs):.1f} s"
+        summary += f"; Haul: {hp} proven optimal, total {sum(hs):.1f} s; Haul/HiGHS time ratio {sum(hs) / total:.2f}"
     print(summary)
     if args.output:
         with open(args.output, "w") as f:
