@@ -1,6 +1,7 @@
 import Foundation
 import HaulAllocation
 import HaulCore
+import HaulRouting
 
 /// The file formats `haul` reads.
 public enum ProblemFormat: String, Sendable, CaseIterable {
@@ -8,12 +9,19 @@ public enum ProblemFormat: String, Sendable, CaseIterable {
     case json
     /// The single-source capacitated facility location text format of the `sscflp` sets.
     case sscflp
+    /// VRPLIB routing files (`.vrp`, Solomon `.vrptw`), read by ``VRPLIBReader``; the plan's
+    /// objective is in the file's own distance convention.
+    case vrplib
 
-    /// Guesses the format from the content: a JSON document starts with `{`; a file of numbers is SSCFLP.
+    /// Guesses the format from the content: a JSON document starts with `{`; a file whose first word
+    /// is a VRPLIB keyword (`NAME`, `TYPE`, `DIMENSION`, ...) is VRPLIB; a file of numbers is SSCFLP.
     public static func detect(_ data: Data) -> ProblemFormat {
-        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        guard let start = data.firstIndex(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) else { return .json }
+        let first = data[start]
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return .json }
-        if let f = first, (f >= 0x30 && f <= 0x39) || f == UInt8(ascii: "-") || f == UInt8(ascii: ".") { return .sscflp }
+        if (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") { return .sscflp }
+        let word = data[start...].prefix(40).prefix { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) }
+        if VRPLIBReader.headerKeywords.contains(String(decoding: word, as: UTF8.self).uppercased()) { return .vrplib }
         return .json
     }
 }
@@ -35,6 +43,17 @@ public func readProblem(_ data: Data, format: ProblemFormat? = nil) throws -> Pr
             return ProblemDocument(problem: problem)
         } catch let e as SSCFLPReader.FormatError {
             throw InvalidProblemError([ValidationIssue(path: "", message: "SSCFLP \(e.description)")])
+        }
+    case .vrplib:
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InvalidProblemError([ValidationIssue(path: "", message: "the file is not UTF-8 text")])
+        }
+        do {
+            let problem = Problem.routing(try VRPLIBReader.read(text))
+            try problem.validate()
+            return ProblemDocument(problem: problem)
+        } catch let e as VRPLIBReader.FormatError {
+            throw InvalidProblemError([ValidationIssue(path: "", message: "VRPLIB \(e.description)")])
         }
     }
 }

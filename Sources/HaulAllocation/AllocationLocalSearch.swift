@@ -115,7 +115,7 @@ struct AllocationLocalSearch {
         while improved {
             improved = false
             rounds += 1
-            if rounds % 4 == 0 && isCancelled() { return }
+            if isCancelled() { return }
             for o in 0..<O {
                 let w1 = assign[o]
                 let base = data.cost[o * W + w1] + closeDelta(w1)
@@ -126,7 +126,8 @@ struct AllocationLocalSearch {
                 }
             }
             for o1 in 0..<O {
-                for o2 in (o1 + 1)..<max(o1 + 1, O) {
+                if o1 % 64 == 63 && isCancelled() { return }
+                for o2 in (o1 + 1)..<O {
                     let w1 = assign[o1], w2 = assign[o2]
                     guard w1 != w2, data.allowed[o1 * W + w2], data.allowed[o2 * W + w1] else { continue }
                     let delta = data.cost[o1 * W + w2] + data.cost[o2 * W + w1] - data.cost[o1 * W + w1] - data.cost[o2 * W + w2]
@@ -185,10 +186,11 @@ struct AllocationLocalSearch {
     }
 
     /// Descent and facility moves until neither improves, or the deadline passes.
-    mutating func improve(deadline: Double, clock: Stopwatch, isCancelled: () -> Bool) {
-        descend(isCancelled: isCancelled)
-        while clock.elapsed < deadline && !isCancelled() {
-            if !facilityMoves(isCancelled: { isCancelled() || clock.elapsed >= deadline }) { break }
+    mutating func improve(deadline: Double, clock: Stopwatch, isCancelled: @escaping () -> Bool) {
+        let stop = { isCancelled() || clock.elapsed >= deadline }
+        descend(isCancelled: stop)
+        while !stop() {
+            if !facilityMoves(isCancelled: stop) { break }
         }
     }
 }

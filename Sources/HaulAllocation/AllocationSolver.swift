@@ -26,8 +26,11 @@ public enum AllocationSolver {
             // another incumbent, and its reduced costs fix warehouses for the MIP.
             var bound = LagrangianBound(data)
             var tried = Set<[Bool]>()
+            let lagrangianDeadline = min(options.timeLimit * 0.35, clock.elapsed + 10)
+            let isCancelled = options.isCancelled
+            let pastDeadline: () -> Bool = { isCancelled() || clock.elapsed >= lagrangianDeadline }
             var incumbent = greedy
-            bound.run(upperBound: greedy.cost(data), deadline: min(options.timeLimit * 0.35, clock.elapsed + 10), clock: clock,
+            bound.run(upperBound: greedy.cost(data), deadline: lagrangianDeadline, clock: clock,
                       isCancelled: options.isCancelled) { open in
                 guard tried.insert(open).inserted else { return nil }
                 var start = GreedyAllocation.regret(data, usable: open)
@@ -36,7 +39,7 @@ public enum AllocationSolver {
                 }
                 guard start.isComplete() else { return nil }
                 var search = AllocationLocalSearch(data, start: start)
-                search.descend(isCancelled: options.isCancelled)
+                search.descend(isCancelled: pastDeadline)
                 if search.cost < incumbent.cost(data) - 1e-9 { incumbent = search.assignment }
                 return search.cost
             }

@@ -53,8 +53,8 @@ struct LagrangianBound {
         let cap = capacity[w]
         let totalWeight = items.reduce(0) { $0 + $1.weight }
         if totalWeight <= cap + 1e-9 { return (-items.reduce(0) { $0 + $1.profit }, items.map(\.o)) }
-        let capInt = Int(cap.rounded(.down))
-        if integral && capInt >= 0 && capInt * items.count <= 400_000 {
+        if integral && cap >= 0 && cap <= 400_000 && Int(cap) * items.count <= 400_000 {
+            let capInt = Int(cap.rounded(.down))
             // 0-1 knapsack by dynamic programming over capacity, with a take table to recover the choice.
             var best = [Double](repeating: 0, count: capInt + 1)
             var take = [Bool](repeating: false, count: (capInt + 1) * items.count)
@@ -76,7 +76,12 @@ struct LagrangianBound {
             }
             return (-best[capInt], chosen)
         }
-        // LP relaxation (Dantzig): by profit per unit of weight, the last item fractional.
+        return dantzig(items, cap)
+    }
+
+    /// LP relaxation of the knapsack (Dantzig): by profit per unit of weight, the last item fractional.
+    private func dantzig(_ items: [(o: Int, profit: Double, weight: Double)], _ cap: Double) -> (value: Double, chosen: [Int]) {
+        var items = items
         items.sort { $0.profit * $1.weight > $1.profit * $0.weight }
         var room = cap, value = 0.0
         var chosen: [Int] = []
@@ -175,11 +180,12 @@ struct LagrangianBound {
         var closed = [Bool](repeating: false, count: W)
         var forced = [Bool](repeating: false, count: W)
         guard bestBound.isFinite, !bestValues.isEmpty else { return (closed, forced) }
-        let multipliers = bestBound - cover(bestValues).value
+        let multipliers = bestLambda.reduce(0, +)
+        let limit = upperBound + 1e-6 * max(1, abs(upperBound))
         for w in 0..<W where data.problem.warehouses[w].open == nil {
             if !bestOpen[w] {
-                if multipliers + cover(bestValues, forceOpen: w).value > upperBound + 1e-6 { closed[w] = true }
-            } else if multipliers + cover(bestValues, forceClosed: w).value > upperBound + 1e-6 {
+                if multipliers + cover(bestValues, forceOpen: w).value > limit { closed[w] = true }
+            } else if multipliers + cover(bestValues, forceClosed: w).value > limit {
                 forced[w] = true
             }
         }
@@ -195,17 +201,13 @@ struct LagrangianBound {
         var out = [Bool](repeating: false, count: O * W)
         guard bestBound.isFinite, !bestLambda.isEmpty else { return out }
         let multipliers = bestLambda.reduce(0, +)
-        // The cover with w forced open depends only on w; compute it once per warehouse for each raise below.
+        let limit = upperBound + 1e-6 * max(1, abs(upperBound))
         for w in 0..<W where data.problem.warehouses[w].open != false {
-            var values = bestValues
-            let base = values[w]
+            // With w forced open its value is counted whole, so raising it raises the cover by the same amount.
+            let withW = multipliers + cover(bestValues, forceOpen: w).value
             for o in candidates[w] {
                 let raise = data.cost[o * W + w] - bestLambda[o]
-                guard raise > 0 else { continue }
-                values[w] = base + raise
-                if multipliers + cover(values, forceOpen: w).value > upperBound + 1e-6 * max(1, abs(upperBound)) {
-                    out[o * W + w] = true
-                }
+                if raise > 0 && withW + raise > limit { out[o * W + w] = true }
             }
         }
         return out
