@@ -96,6 +96,9 @@ public enum AllocationSolver {
             return greedyPlan(greedy, data, clock, note: "the MIP could not be solved (\(error)); greedy allocation only")
         }
         switch result.status {
+        case .infeasible where greedyComplete:
+            // The reduced model holds no plan cheaper than the incumbent: keep the incumbent.
+            return greedyPlan(greedy, data, clock, bound: lagrangianBound.isFinite ? lagrangianBound : nil, iterations: result.nodes)
         case .infeasible:
             var plan = Plan(kind: .allocation, status: .infeasible, objective: 0,
                             stats: PlanStats(seconds: clock.elapsed, iterations: result.nodes, solver: "glpk branch-and-cut"))
@@ -155,7 +158,8 @@ public enum AllocationSolver {
         let problem = data.problem, W = data.warehouseCount
         let complete = greedy.isComplete()
         let cost = greedy.cost(data)
-        var plan = Plan(kind: .allocation, status: complete ? .feasible : .infeasible, objective: cost,
+        // An incomplete heuristic answer proves nothing about feasibility.
+        var plan = Plan(kind: .allocation, status: complete ? .feasible : .timeLimit, objective: cost,
                         bound: complete ? bound.map { min($0, cost) } : nil,
                         stats: PlanStats(seconds: clock.elapsed, iterations: iterations, solver: solver))
         plan.assignments = greedy.warehouseOf.enumerated().compactMap { o, w in
@@ -165,7 +169,7 @@ public enum AllocationSolver {
         plan.openWarehouses = problem.warehouses.indices.filter { open[$0] }.map { problem.warehouses[$0].id }
         var notes: [String] = []
         if let note { notes.append(note) }
-        if !complete { notes.append("\(greedy.warehouseOf.filter { $0 == nil }.count) order(s) could not be placed by the greedy allocation") }
+        if !complete { notes.append("no complete allocation found: \(greedy.warehouseOf.filter { $0 == nil }.count) order(s) could not be placed by the heuristics") }
         if !notes.isEmpty { plan.message = notes.joined(separator: "; ") }
         if let g = plan.gap, g <= 1e-6, complete { plan.status = .optimal }
         return plan

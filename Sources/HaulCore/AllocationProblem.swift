@@ -94,6 +94,9 @@ public struct AllocationProblem: Sendable, Equatable {
 
     static let fields: Set<String> = ["warehouses", "orders", "mode", "costPerUnitDistance", "costs", "travel"]
 
+    /// Most order-warehouse pairs in one problem (the batch solvers keep a cost per pair).
+    public static let maximumPairs = 20_000_000
+
     static func read(_ root: DocumentNode) -> AllocationProblem {
         var problem = AllocationProblem(warehouses: [], orders: [])
         problem.travel = TravelModel.read(root.field("travel"))
@@ -120,6 +123,7 @@ public struct AllocationProblem: Sendable, Equatable {
             node.rejectUnknownFields(["id", "location", "quantity", "items", "warehouse"])
             var lines: [OrderLine] = []
             if let items = node.field("items").numberMap() {
+                if items.contains(where: { $0.0.isEmpty }) { node.field("items").fail("SKU names must not be empty") }
                 lines = items.map { OrderLine(sku: $0.0, quantity: $0.1) }
                 if node.field("quantity").isPresent { node.field("quantity").fail("give either quantity or items, not both") }
             } else if let q = node.field("quantity").number() {
@@ -144,8 +148,13 @@ public struct AllocationProblem: Sendable, Equatable {
         return log.issues
     }
 
-    func validate(into log: IssueLog) {
+    /// - Parameter crossChecks: false skips the checks that compare several fields (capacity
+    ///   against demand, ...), which would only repeat an error in a field that failed to decode.
+    func validate(into log: IssueLog, crossChecks: Bool = true) {
         if warehouses.isEmpty { log.add("warehouses", "must contain at least one warehouse") }
+        if warehouses.count * orders.count > Self.maximumPairs {
+            log.add("orders", "\(orders.count) orders x \(warehouses.count) warehouses exceed the limit of \(Self.maximumPairs) order-warehouse pairs")
+        }
         checkNonNegative([costPerUnitDistance], "costPerUnitDistance", log)
         var wids = IdRegistry(), oids = IdRegistry()
         var index: [String: Int] = [:]
@@ -156,6 +165,7 @@ public struct AllocationProblem: Sendable, Equatable {
             checkNonNegative([w.capacity], PathBuilder.join(p, "capacity"), log)
             checkNonNegative([w.openingCost], PathBuilder.join(p, "openingCost"), log)
             for (sku, q) in (w.stock ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if sku.isEmpty { log.add(PathBuilder.join(p, "stock"), "SKU names must not be empty") }
                 checkNonNegative([q], PathBuilder.join(PathBuilder.join(p, "stock"), sku), log)
             }
             if costs == nil && w.location == nil { log.add(PathBuilder.join(p, "location"), "is required when no costs matrix is given") }
@@ -167,6 +177,7 @@ public struct AllocationProblem: Sendable, Equatable {
                 let lp = line.sku.isEmpty ? PathBuilder.join(p, "quantity") : PathBuilder.join(PathBuilder.join(p, "items"), line.sku)
                 checkNonNegative([line.quantity], lp, log)
             }
+
             if costs == nil && order.location == nil { log.add(PathBuilder.join(p, "location"), "is required when no costs matrix is given") }
             if let ref = order.warehouse, index[ref] == nil {
                 log.add(PathBuilder.join(p, "warehouse"), "unknown id \"\(ref)\"")
@@ -185,7 +196,7 @@ public struct AllocationProblem: Sendable, Equatable {
         let located = warehouses.enumerated().compactMap { i, w in w.location.map { (PathBuilder.join(PathBuilder.index("warehouses", i), "location"), $0) } }
             + orders.enumerated().compactMap { i, o in o.location.map { (PathBuilder.join(PathBuilder.index("orders", i), "location"), $0) } }
         travel.validate(path: "travel", log: log, locations: located)
-        if log.issues.isEmpty { checkSatisfiable(log: log, index: index) }
+        if crossChecks && log.issues.isEmpty { checkSatisfiable(log: log, index: index) }
     }
 
     /// Capacity and stock conditions that no plan can meet, each named with its cause.
@@ -199,6 +210,7 @@ public struct AllocationProblem: Sendable, Equatable {
             if let pin = order.warehouse, let w = index[pin] {
                 if warehouses[w].open == false { log.add(PathBuilder.join(p, "warehouse"), "warehouse \"\(pin)\" is closed (open: false)") }
                 else if q > warehouses[w].capacity { log.add(p, "quantity \(fmt(q)) exceeds the capacity \(fmt(warehouses[w].capacity)) of its warehouse \"\(pin)\"") }
+                else if mode == .singleSource && !canHold(order, warehouse: w) { log.add(p, "its warehouse \"\(pin)\" does not stock every SKU of this order") }
                 continue
             }
             if mode == .singleSource {

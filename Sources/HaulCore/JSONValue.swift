@@ -115,6 +115,7 @@ public struct JSONParser {
         if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
+        var keys = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -126,7 +127,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if members.contains(where: { $0.key == key }) { throw error("duplicate key \"\(key)\"") }
+            if !keys.insert(key).inserted { throw error("duplicate key \"\(key)\"") }
             members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document inside an object") }

@@ -152,7 +152,8 @@ public struct LoadingProblem: Sendable, Equatable {
         return log.issues
     }
 
-    func validate(into log: IssueLog) {
+    /// - Parameter crossChecks: false skips the checks that compare several fields.
+    func validate(into log: IssueLog, crossChecks: Bool = true) {
         if vehicleTypes.isEmpty { log.add("vehicleTypes", "must contain at least one vehicle type") }
         var vids = IdRegistry(), iids = IdRegistry()
         for (i, v) in vehicleTypes.enumerated() {
@@ -177,7 +178,7 @@ public struct LoadingProblem: Sendable, Equatable {
                 log.add(PathBuilder.join(p, key), x.isNaN ? "must be a number, found NaN" : "must be > 0")
             }
         }
-        guard log.issues.isEmpty else { return }
+        guard crossChecks, log.issues.isEmpty else { return }
         for (i, item) in items.enumerated() where !vehicleTypes.contains(where: { v in
             v.count > 0 && item.weight <= (v.weightLimit ?? .infinity) + 1e-9
                 && item.volume <= (v.effectiveVolumeLimit ?? .infinity) + 1e-9

@@ -44,7 +44,7 @@ public enum Location: Sendable, Equatable {
     func validate(path: String, log: IssueLog, matrixSize: Int?) {
         switch self {
         case let .planar(x, y):
-            if !x.isFinite || !y.isFinite { log.add(path, "coordinates must be finite numbers") }
+            if !(abs(x) <= 1e9 && abs(y) <= 1e9) { log.add(path, "coordinates must be finite numbers of magnitude <= 1e9") }
         case let .geographic(lat, lon):
             if !(lat >= -90 && lat <= 90) { log.add(PathBuilder.join(path, "lat"), "must be between -90 and 90") }
             if !(lon >= -180 && lon <= 180) { log.add(PathBuilder.join(path, "lon"), "must be between -180 and 180") }

@@ -20,12 +20,16 @@ public enum Problem: Sendable, Equatable {
     }
 
     /// Every rule the problem breaks, with JSON paths; empty when it can be solved.
-    public func validationIssues() -> [ValidationIssue] {
+    public func validationIssues() -> [ValidationIssue] { validationIssues(crossChecks: true) }
+
+    func validationIssues(crossChecks: Bool) -> [ValidationIssue] {
+        let log = IssueLog()
         switch self {
-        case let .routing(p): return p.validationIssues()
-        case let .allocation(p): return p.validationIssues()
-        case let .loading(p): return p.validationIssues()
+        case let .routing(p): p.validate(into: log, crossChecks: crossChecks)
+        case let .allocation(p): p.validate(into: log, crossChecks: crossChecks)
+        case let .loading(p): p.validate(into: log, crossChecks: crossChecks)
         }
+        return log.issues
     }
 
     /// Throws ``InvalidProblemError`` listing every issue when there is any.
@@ -115,13 +119,37 @@ public struct ProblemDocument: Sendable, Equatable {
             problem = .loading(LoadingProblem.read(node))
         }
         // Rule checks on what could be read; a field that failed to decode is not reported twice.
-        let decodeLog = IssueLog()
-        for issue in log.issues { decodeLog.add(issue.path, issue.message) }
-        for issue in problem.validationIssues() where issue.path.isEmpty || !decodeLog.hasIssue(atOrBelow: issue.path) {
+        // A rule issue on a path that failed to decode, on one of its ancestors or on one of its
+        // descendants only repeats that failure.
+        let decodePaths = Set(log.issues.map(\.path))
+        var decodeAncestors = Set<String>()
+        for path in decodePaths { decodeAncestors.formUnion(ancestors(of: path)) }
+        func repeatsDecodeIssue(_ path: String) -> Bool {
+            decodeAncestors.contains(path) || ancestors(of: path).contains(where: decodePaths.contains)
+        }
+        // Checks that compare quantities with capacities would only repeat a quantity or capacity
+        // that failed to decode (its default stands in for it).
+        let quantityFields = [".capacity", ".demand", ".quantity", ".items", ".stock", ".weight", ".weightLimit",
+                              ".volumeLimit", ".cargoSpace", ".length", ".width", ".height", ".count", ".open"]
+        let crossChecks = !decodePaths.contains { path in quantityFields.contains { path.contains($0) } }
+        for issue in problem.validationIssues(crossChecks: crossChecks)
+        where issue.path.isEmpty || !repeatsDecodeIssue(issue.path) {
             log.add(issue.path, issue.message)
         }
         if !log.issues.isEmpty { throw InvalidProblemError(log.issues) }
         return ProblemDocument(schemaVersion: version, options: options, problem: problem)
+    }
+
+    /// The path itself and its ancestors: `a.b[2].c`, `a.b[2]`, `a.b`, `a`.
+    private static func ancestors(of path: String) -> [String] {
+        var out: [String] = []
+        var p = Substring(path)
+        while !p.isEmpty {
+            out.append(String(p))
+            guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+            p = p[..<cut]
+        }
+        return out
     }
 
     private init(schemaVersion: Int, options: DocumentOptions, problem: Problem) {

@@ -86,6 +86,9 @@ public struct RoutingProblem: Sendable, Equatable {
 
     static let fields: Set<String> = ["depots", "vehicleTypes", "customers", "travel"]
 
+    /// Most depots plus customers in one problem.
+    public static let maximumLocations = 10_000
+
     /// Number of capacity dimensions: that of the first vehicle type with a capacity.
     public var dimensions: Int? { vehicleTypes.first(where: { !$0.capacity.isEmpty })?.capacity.count }
 
@@ -137,8 +140,12 @@ public struct RoutingProblem: Sendable, Equatable {
         return log.issues
     }
 
-    func validate(into log: IssueLog) {
+    /// - Parameter crossChecks: false skips the checks that compare several fields.
+    func validate(into log: IssueLog, crossChecks: Bool = true) {
         if depots.isEmpty { log.add("depots", "must contain at least one depot") }
+        if depots.count + customers.count > Self.maximumLocations {
+            log.add("customers", "\(depots.count + customers.count) locations exceed the limit of \(Self.maximumLocations) (the travel matrices grow with its square)")
+        }
         if vehicleTypes.isEmpty { log.add("vehicleTypes", "must contain at least one vehicle type") }
         var ids = IdRegistry()
         for (i, d) in depots.enumerated() {
@@ -188,7 +195,7 @@ public struct RoutingProblem: Sendable, Equatable {
             checkNonNegative(c.demand, PathBuilder.join(p, "demand"), log)
             checkNonNegative([c.serviceTime], PathBuilder.join(p, "serviceTime"), log)
             checkWindow(c.timeWindow, PathBuilder.join(p, "timeWindow"), log)
-            if c.demand.count == dimensions, !vehicleTypes.isEmpty, c.demand.allSatisfy({ $0 >= 0 && $0.isFinite }),
+            if crossChecks, c.demand.count == dimensions, !vehicleTypes.isEmpty, c.demand.allSatisfy({ $0 >= 0 && $0.isFinite }),
                !vehicleTypes.contains(where: { v in v.count > 0 && zip(c.demand, v.capacity).allSatisfy { $0 <= $1 } }) {
                 log.add(PathBuilder.join(p, "demand"), "exceeds the capacity of every vehicle type")
             }
@@ -213,9 +220,16 @@ struct IdRegistry {
     }
 }
 
+/// Largest quantity, cost or length accepted: sums and products of such values stay finite and
+/// exact enough, and GLPK accepts them.
+let maximumMagnitude = 1e12
+
 func checkNonNegative(_ values: [Double], _ path: String, _ log: IssueLog) {
-    for (i, v) in values.enumerated() where !(v >= 0 && v.isFinite) {
-        log.add(values.count == 1 ? path : PathBuilder.index(path, i), v.isNaN ? "must be a number, found NaN" : "must be >= 0 and finite")
+    for (i, v) in values.enumerated() {
+        let p = values.count == 1 ? path : PathBuilder.index(path, i)
+        if v.isNaN { log.add(p, "must be a number, found NaN") }
+        else if !(v >= 0 && v.isFinite) { log.add(p, "must be >= 0 and finite") }
+        else if v > maximumMagnitude { log.add(p, "must be <= 1e12") }
     }
 }
 

@@ -35,11 +35,6 @@ final class IssueLog {
         issues.append(ValidationIssue(path: path, message: message))
     }
 
-    /// True when an issue was already reported at `path` or inside it; used so that a field that
-    /// failed to decode is not reported a second time by the semantic checks.
-    func hasIssue(atOrBelow path: String) -> Bool {
-        issues.contains { $0.path == path || $0.path.hasPrefix(path + ".") || $0.path.hasPrefix(path + "[") }
-    }
 }
 
 /// Builds JSON paths for typed-model validation.

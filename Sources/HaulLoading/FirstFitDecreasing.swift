@@ -18,11 +18,14 @@ enum FirstFitDecreasing {
     /// is used up). Items are taken by decreasing relative size.
     static func pack(_ problem: LoadingProblem, typeOrder: [Int]) -> VehicleAssignment {
         let types = problem.vehicleTypes
-        let maxWeight = types.compactMap(\.weightLimit).max() ?? 1
-        let maxVolume = types.compactMap(\.effectiveVolumeLimit).max() ?? 1
+        // A dimension that no vehicle type limits does not count towards an item's size.
+        let maxWeight = types.compactMap(\.weightLimit).max()
+        let maxVolume = types.compactMap(\.effectiveVolumeLimit).max()
         func size(_ i: Int) -> Double {
             let item = problem.items[i]
-            return max(item.weight / max(maxWeight, 1e-12), item.volume / max(maxVolume, 1e-12))
+            let w = maxWeight.map { item.weight / max($0, 1e-12) } ?? 0
+            let v = maxVolume.map { item.volume / max($0, 1e-12) } ?? 0
+            return max(w, v)
         }
         let order = problem.items.indices.sorted { a, b in
             let (sa, sb) = (size(a), size(b))

@@ -23,7 +23,7 @@ public enum LoadingSolver {
         orders.append(types.indices.sorted { types[$0].cost < types[$1].cost })
         var best: VehicleAssignment?
         for (k, order) in orders.enumerated() {
-            if k > 0 && options.isCancelled() { break }
+            if k > 0 && (options.isCancelled() || clock.elapsed >= options.timeLimit) { break }
             let candidate = FirstFitDecreasing.pack(problem, typeOrder: order)
             if let b = best,
                (b.unassigned.count, b.cost(problem)) <= (candidate.unassigned.count, candidate.cost(problem)) { continue }
@@ -34,7 +34,8 @@ public enum LoadingSolver {
         let cost = packing.cost(problem)
         let bound = VehicleCountBound.compute(problem, timeLimit: max(0.1, options.timeLimit - clock.elapsed)).map { min($0, cost) }
         let status: PlanStatus
-        if !packing.unassigned.isEmpty { status = .infeasible }
+        // Items left over prove infeasibility only when even the aggregate capacity of every vehicle falls short.
+        if !packing.unassigned.isEmpty { status = lacksCapacity(problem) ? .infeasible : .timeLimit }
         else if let bound, cost - bound <= 1e-9 * max(1, abs(cost)) { status = .optimal }
         else { status = .feasible }
         var plan = Plan(kind: .loading, status: status, objective: cost, bound: packing.unassigned.isEmpty ? bound : nil,
@@ -48,8 +49,20 @@ public enum LoadingSolver {
         }
         plan.unassigned = packing.unassigned.map { problem.items[$0].id }
         if !packing.unassigned.isEmpty {
-            plan.message = "\(packing.unassigned.count) item(s) did not fit in the vehicles available"
+            plan.message = status == .infeasible
+                ? "\(packing.unassigned.count) item(s) cannot fit: the vehicles available lack the weight or volume capacity"
+                : "no complete packing found: \(packing.unassigned.count) item(s) were left over by first-fit decreasing"
         }
         return plan
+    }
+
+    /// Whether all vehicles together cannot carry the items' total weight or volume.
+    static func lacksCapacity(_ problem: LoadingProblem) -> Bool {
+        let weight = problem.items.reduce(0) { $0 + $1.weight }
+        let volume = problem.items.reduce(0) { $0 + $1.volume }
+        let types = problem.vehicleTypes.filter { $0.count > 0 }
+        let weightCapacity = types.reduce(0.0) { $0 + Double($1.count) * ($1.weightLimit ?? .infinity) }
+        let volumeCapacity = types.reduce(0.0) { $0 + Double($1.count) * ($1.effectiveVolumeLimit ?? .infinity) }
+        return weight > weightCapacity + 1e-9 || volume > volumeCapacity + 1e-9
     }
 }

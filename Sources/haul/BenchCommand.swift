@@ -28,12 +28,17 @@ struct AllocationBench: ParsableCommand {
     @Option(name: .long, help: "Only the first N instances.")
     var limit: Int?
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if !(timeLimit >= 0 && timeLimit <= 1_000_000) { throw ValidationError("--time-limit must be between 0 and 1000000 seconds") }
+    }
+
     func run() throws {
         let folder = URL(fileURLWithPath: set)
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-                .filter { $0.first == "p" && Int($0.dropFirst()) != nil }
+                .filter { $0.first == "p" && (Int($0.dropFirst()) ?? 0) >= 1 }
                 .sorted { Int($0.dropFirst())! < Int($1.dropFirst())! }
         } catch {
             StandardError.write("haul: cannot read \(set): \(error.localizedDescription)\n")
@@ -55,7 +60,8 @@ struct AllocationBench: ParsableCommand {
                 let plan = try solveBlocking(document.problem, options: SolveOptions(timeLimit: timeLimit))
                 totalSeconds += plan.stats.seconds
                 if plan.status == .optimal { provenOptimal += 1 }
-                let gap = optimum.map { 100 * (plan.objective - $0) / $0 }
+                let solved = plan.status == .optimal || plan.status == .feasible
+                let gap = solved ? optimum.map { 100 * (plan.objective - $0) / $0 } : nil
                 if let gap { gaps.append(gap) }
                 row = [name, String(format: "%.2f", plan.objective), optimum.map { String(format: "%.2f", $0) } ?? "",
                        gap.map { String(format: "%.4f", $0) } ?? "", String(format: "%.2f", plan.stats.seconds), plan.status.rawValue]
@@ -68,8 +74,8 @@ struct AllocationBench: ParsableCommand {
             csv += row + "\n"
         }
         let mean = gaps.isEmpty ? 0 : gaps.reduce(0, +) / Double(gaps.count)
-        let summary = String(format: "# mean gap %.4f%%, %d instances, %d proven optimal, total %.1f s, time limit %.0f s per instance",
-                             mean, gaps.count, provenOptimal, totalSeconds, timeLimit)
+        let summary = String(format: "# mean gap %.4f%% over %d solved, %d instances, %d proven optimal, total %.1f s, time limit %g s per instance",
+                             mean, gaps.count, min(names.count, limit ?? names.count), provenOptimal, totalSeconds, timeLimit)
         print(summary)
         csv += summary + "\n"
         if let output { try OutputFile.writeAtomically(Data(csv.utf8), to: output) }

@@ -108,7 +108,7 @@ final class SolveCommandTests: XCTestCase {
 
     func testFlagsAreValidated() throws {
         let r = try run(["solve", "-", "--time-limit", "-3"], stdin: "{}")
-        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("--time-limit"))
     }
 }

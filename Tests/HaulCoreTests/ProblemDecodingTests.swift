@@ -155,4 +155,29 @@ final class ProblemDecodingTests: XCTestCase {
         XCTAssertEqual(object["status"] as? String, "optimal")
         XCTAssertEqual(try JSONDecoder().decode(Plan.self, from: plan.jsonData()), plan)
     }
+
+    func testPinnedOrderStockEmptySkuAndMagnitudes() {
+        let text = """
+        {"kind": "allocation",
+         "warehouses": [{"id": "W1", "location": {"x": 0, "y": 0}, "capacity": 10, "stock": {"tea": 1}},
+                        {"id": "W2", "location": {"x": 1e10, "y": 0}, "capacity": 1e13, "stock": {"tea": 50}}],
+         "orders": [{"id": "o1", "location": {"x": 1, "y": 1}, "items": {"tea": 5}, "warehouse": "W1"},
+                    {"id": "o2", "location": {"x": 1, "y": 1}, "items": {"": 2}}]}
+        """
+        XCTAssertEqual(issues(text), ["orders[1].items: SKU names must not be empty",
+                                      "warehouses[1].capacity: must be <= 1e12",
+                                      "warehouses[1].location: coordinates must be finite numbers of magnitude <= 1e9"])
+        let pinned = text.replacingOccurrences(of: "1e10", with: "10").replacingOccurrences(of: "1e13", with: "100")
+            .replacingOccurrences(of: #"{"": 2}"#, with: #"{"tea": 2}"#)
+        XCTAssertEqual(issues(pinned), [#"orders[0]: its warehouse "W1" does not stock every SKU of this order"#])
+    }
+
+    func testABadCapacityIsNotReportedAgainByCrossChecks() {
+        let text = """
+        {"kind": "allocation",
+         "warehouses": [{"id": "W1", "location": {"x": 0, "y": 0}, "capacity": "big"}],
+         "orders": [{"id": "o1", "location": {"x": 1, "y": 1}, "quantity": 5}]}
+        """
+        XCTAssertEqual(issues(text), ["warehouses[0].capacity: must be a number, found a string"])
+    }
 }
