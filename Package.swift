@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Haul", dependencies: ["HaulCore", "HaulRouting", "HaulAllocation", "HaulLoading"]),
         .executableTarget(name: "haul", dependencies: [
             "Haul",
+            "HaulRouting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "HaulLPTests", dependencies: ["HaulLP"]),

@@ -8,7 +8,9 @@ export HAUL_INSTANCES="${HAUL_INSTANCES:-$(cd .. && pwd)/shared/instances}"
 swift build -c release -Xswiftc -enable-testing --build-tests
 
 # The examples and the plans haul writes for them must match docs/*.schema.json.
-python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
+if ! python3 -c "import jsonschema" 2>/dev/null; then
+    python3 -m pip install -q jsonschema 2>/dev/null || python3 -m pip install -q --break-system-packages jsonschema
+fi
 plans=$(mktemp -d)
 trap 'rm -rf "$plans"' EXIT
 for example in Instances/examples/*.json; do

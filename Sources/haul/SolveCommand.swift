@@ -10,7 +10,8 @@ struct SolveCommand: ParsableCommand {
             Reads a routing, allocation or loading problem (JSON, schema version 1) and writes the plan \
             to standard output or --output. Flags override the document's "options".
             Exit codes: 0 solved, 2 invalid input (every error is listed with its JSON path), \
-            3 infeasible (the plan is still written), 4 internal error, 5 no plan within the time limit.
+            3 infeasible (the plan is still written), 4 internal error, 5 no plan within the time limit, \
+            64 bad command-line flags.
             """)
 
     @Argument(help: "Problem file, or - for standard input.")
@@ -25,7 +26,7 @@ struct SolveCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write the plan here instead of standard output; written only when complete.")
     var output: String?
 
-    @Option(name: .long, help: "Input format: json or sscflp (default: detected from the content).")
+    @Option(name: .long, help: "Input format: json, vrplib or sscflp (default: detected from the content).")
     var format: ProblemFormat?
 
     @Flag(name: [.short, .long], help: "No progress on standard error.")
