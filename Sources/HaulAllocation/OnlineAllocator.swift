@@ -57,8 +57,9 @@ public enum OnlineAllocationError: Error, Equatable, Sendable, CustomStringConve
 /// warehouse, not summarised in the tree: when the nearest warehouses have capacity but lack an
 /// ordered SKU, the search visits them before moving on. Matrix locations (`{"index": i}`) have no
 /// geometry: a query scans the distance from every open warehouse to the order's index, O(W).
-/// Memory is linear in the number of warehouses and SKU stock entries, plus 8 bytes per
-/// outstanding reservation (for release-once bookkeeping).
+/// Memory is linear in the number of warehouses and SKU stock entries, plus a release-once slot
+/// of 8 bytes per outstanding reservation (slots are reused after release; the table keeps the
+/// size of the largest number of reservations outstanding at one time).
 ///
 /// **Units.** Capacity is charged `quantity`; stock is charged per SKU line. Both are compared
 /// exactly (`remaining >= requested`), without tolerance, so the reserved total never exceeds a
@@ -171,7 +172,9 @@ public final class OnlineAllocator: Sendable {
 
     /// Allocates a ``HaulCore/Order``: its total quantity, its SKU lines (lines with an empty SKU
     /// count towards capacity only) and, when the order is pinned to a warehouse id, only that
-    /// warehouse.
+    /// warehouse (nil when that warehouse is closed or lacks the capacity or stock).
+    /// - Throws: ``OnlineAllocationError`` for a missing or invalid location, invalid quantities,
+    ///   or a pin to an unknown warehouse id; nothing is reserved.
     public func allocate(_ order: Order) throws(OnlineAllocationError) -> Reservation? {
         guard let location = order.location else { throw .invalidLocation("the order has no location") }
         var quantity = 0.0
@@ -481,27 +484,27 @@ final class SpatialIndex: @unchecked Sendable {
             func build(_ lo: Int, _ hi: Int, parent: Int, depth: Int) -> Int {
                 let node = minIndex.count
                 height = max(height, depth)
-                ints.append(contentsOf: [-1, Int32(lo), Int32(hi), Int32(parent)])
-                var box = [Double](repeating: .infinity, count: realStride)
-                for d in 0..<dim { box[dim + d] = -.infinity }
+                ints.append(-1); ints.append(Int32(lo)); ints.append(Int32(hi)); ints.append(Int32(parent))
+                let box = boxes.count
+                for _ in 0..<dim { boxes.append(.infinity) }
+                for _ in 0..<dim { boxes.append(-.infinity) }
+                boxes.append(0)
                 var lowest = Int32.max
                 for p in lo..<hi {
                     let k = perm[p]
                     lowest = min(lowest, Int32(open[k]))
                     for d in 0..<dim {
-                        box[d] = min(box[d], point[k * dim + d])
-                        box[dim + d] = max(box[dim + d], point[k * dim + d])
+                        boxes[box + d] = min(boxes[box + d], point[k * dim + d])
+                        boxes[box + dim + d] = max(boxes[box + dim + d], point[k * dim + d])
                     }
                 }
-                box[2 * dim] = 0
-                boxes.append(contentsOf: box)
                 minIndex.append(lowest)
                 if hi - lo <= leafSize {
                     for p in lo..<hi { leaf[p] = Int32(node) }
                     return node
                 }
                 var axis = 0
-                for d in 1..<dim where box[dim + d] - box[d] > box[dim + axis] - box[axis] { axis = d }
+                for d in 1..<dim where boxes[box + dim + d] - boxes[box + d] > boxes[box + dim + axis] - boxes[box + axis] { axis = d }
                 perm[lo..<hi].sort { a, b in
                     let ca = point[a * dim + axis], cb = point[b * dim + axis]
                     return ca != cb ? ca < cb : a < b
@@ -512,6 +515,10 @@ final class SpatialIndex: @unchecked Sendable {
                 ints[node * nodeIntStride + fieldRight] = Int32(right)
                 return node
             }
+            // Leaves hold 4 to 8 positions, so there are at most n / 2 + 1 nodes.
+            ints.reserveCapacity((n / 2 + 2) * nodeIntStride)
+            boxes.reserveCapacity((n / 2 + 2) * realStride)
+            minIndex.reserveCapacity(n / 2 + 2)
             _ = build(0, n, parent: -1, depth: 0)
         } else if n > 0 {
             // Matrix mode: one leaf holding every open warehouse in index order.
@@ -546,9 +553,11 @@ final class SpatialIndex: @unchecked Sendable {
             leafOf[p] = leaf[p]
             positions[w] = Int32(p)
             stockLimited[p] = warehouses[w].stock != nil
-            for (sku, q) in (warehouses[w].stock ?? [:]).map({ (skus[$0.key]!, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
-                entrySku.append(sku)
-                entryQty.append(q)
+            if let stock = warehouses[w].stock, !stock.isEmpty {
+                for (sku, q) in stock.map({ (skus[$0.key]!, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+                    entrySku.append(sku)
+                    entryQty.append(q)
+                }
             }
             stockStart[p + 1] = Int32(entrySku.count)
             if case let .matrixIndex(r) = warehouses[w].location! { rows.append(r) }
