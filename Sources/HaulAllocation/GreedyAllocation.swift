@@ -56,31 +56,58 @@ struct SingleSourceAssignment {
 /// with the lowest assignment cost (plus opening cost when it is not yet open) that still has the
 /// capacity and the stock.
 enum GreedyAllocation {
-    /// - Parameter usable: when given, only the warehouses marked true may serve orders.
-    static func solve(_ data: AllocationData, usable: [Bool]? = nil) -> SingleSourceAssignment {
-        let W = data.warehouseCount, problem = data.problem
-        var remaining = problem.warehouses.map(\.capacity)
-        var stock = problem.warehouses.map { $0.stock }
-        var open = problem.warehouses.map { $0.open == true }
-        var result = SingleSourceAssignment(warehouseOf: Array(repeating: nil, count: data.orderCount))
-        let order = (0..<data.orderCount).sorted { data.quantity[$0] != data.quantity[$1] ? data.quantity[$0] > data.quantity[$1] : $0 < $1 }
-        for o in order {
-            var best: Int?
-            var bestCost = Double.infinity
-            for w in 0..<W where data.allowed[o * W + w] && usable?[w] != false && data.quantity[o] <= remaining[w] + 1e-9 {
-                if let s = stock[w], !problem.orders[o].lines.allSatisfy({ $0.sku.isEmpty || $0.quantity <= (s[$0.sku] ?? 0) + 1e-9 }) { continue }
-                let c = data.cost[o * W + w] + (open[w] ? 0 : problem.warehouses[w].openingCost)
-                if c < bestCost { bestCost = c; best = w }
-            }
-            guard let w = best else { continue }
-            result.warehouseOf[o] = w
+    /// Remaining capacity and stock while orders are placed one by one.
+    private struct Placement {
+        var result: SingleSourceAssignment
+        var remaining: [Double]
+        var stock: [[String: Double]?]
+        var used: [Bool]
+
+        init(_ data: AllocationData, from start: SingleSourceAssignment? = nil) {
+            let problem = data.problem
+            result = start ?? SingleSourceAssignment(warehouseOf: Array(repeating: nil, count: data.orderCount))
+            remaining = problem.warehouses.map(\.capacity)
+            stock = problem.warehouses.map(\.stock)
+            used = problem.warehouses.map { $0.open == true }
+            for (o, w) in result.warehouseOf.enumerated() { if let w { take(o, w, data) } }
+        }
+
+        mutating func take(_ o: Int, _ w: Int, _ data: AllocationData) {
             remaining[w] -= data.quantity[o]
-            open[w] = true
+            used[w] = true
             if stock[w] != nil {
-                for line in problem.orders[o].lines where !line.sku.isEmpty { stock[w]![line.sku, default: 0] -= line.quantity }
+                for line in data.problem.orders[o].lines where !line.sku.isEmpty { stock[w]![line.sku, default: 0] -= line.quantity }
             }
         }
-        return result
+
+        /// Places order o where it costs least (opening cost included for an unused warehouse) among
+        /// those with the capacity and the stock left; false when there is none.
+        mutating func placeCheapest(_ o: Int, _ data: AllocationData, usable: [Bool]?) -> Bool {
+            let W = data.warehouseCount, problem = data.problem
+            var best = -1
+            var bestCost = Double.infinity
+            for w in 0..<W where data.allowed[o * W + w] && usable?[w] != false && data.quantity[o] <= remaining[w] + 1e-9 {
+                if !stockCovers(stock[w], problem.orders[o]) { continue }
+                let c = data.cost[o * W + w] + (used[w] ? 0 : problem.warehouses[w].openingCost)
+                if c < bestCost { bestCost = c; best = w }
+            }
+            guard best >= 0 else { return false }
+            result.warehouseOf[o] = best
+            take(o, best, data)
+            return true
+        }
+    }
+
+    /// Orders by decreasing quantity, ties by index.
+    private static func largestFirst(_ orders: [Int], _ data: AllocationData) -> [Int] {
+        orders.sorted { data.quantity[$0] != data.quantity[$1] ? data.quantity[$0] > data.quantity[$1] : $0 < $1 }
+    }
+
+    /// - Parameter usable: when given, only the warehouses marked true may serve orders.
+    static func solve(_ data: AllocationData, usable: [Bool]? = nil) -> SingleSourceAssignment {
+        var placement = Placement(data)
+        for o in largestFirst(Array(0..<data.orderCount), data) { _ = placement.placeCheapest(o, data, usable: usable) }
+        return placement.result
     }
 
     /// Regret greedy over the warehouses marked usable: repeatedly places the order that would lose
@@ -115,26 +142,11 @@ enum GreedyAllocation {
     }
 
     /// Places the orders a partial assignment left out, largest first, each where it costs least
-    /// (opening cost included when the warehouse is not yet used). Stock is not checked here.
+    /// (opening cost included when the warehouse is not yet used).
     static func complete(_ partial: SingleSourceAssignment, _ data: AllocationData) -> SingleSourceAssignment {
-        let W = data.warehouseCount, problem = data.problem
-        var result = partial
-        var remaining = problem.warehouses.map(\.capacity)
-        var used = problem.warehouses.map { $0.open == true }
-        for (o, w) in partial.warehouseOf.enumerated() { if let w { remaining[w] -= data.quantity[o]; used[w] = true } }
-        let missing = (0..<data.orderCount).filter { partial.warehouseOf[$0] == nil }.sorted { data.quantity[$0] > data.quantity[$1] }
-        for o in missing {
-            var best = -1
-            var bestCost = Double.infinity
-            for w in 0..<W where data.allowed[o * W + w] && data.quantity[o] <= remaining[w] + 1e-9 {
-                let c = data.cost[o * W + w] + (used[w] ? 0 : problem.warehouses[w].openingCost)
-                if c < bestCost { bestCost = c; best = w }
-            }
-            guard best >= 0 else { return result }
-            result.warehouseOf[o] = best
-            remaining[best] -= data.quantity[o]
-            used[best] = true
-        }
-        return result
+        var placement = Placement(data, from: partial)
+        let missing = (0..<data.orderCount).filter { partial.warehouseOf[$0] == nil }
+        for o in largestFirst(missing, data) where !placement.placeCheapest(o, data, usable: nil) { break }
+        return placement.result
     }
 }

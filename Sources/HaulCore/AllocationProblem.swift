@@ -246,9 +246,14 @@ public struct AllocationProblem: Sendable, Equatable {
     public func canHold(_ order: Order, warehouse w: Int) -> Bool {
         let house = warehouses[w]
         if order.totalQuantity > house.capacity + 1e-9 { return false }
-        guard let stock = house.stock else { return true }
-        return order.lines.allSatisfy { $0.sku.isEmpty || $0.quantity <= (stock[$0.sku] ?? 0) + 1e-9 }
+        return stockCovers(house.stock, order)
     }
+}
+
+/// Whether `stock` (units per SKU; nil: unlimited) covers every SKU line of `order`.
+public func stockCovers(_ stock: [String: Double]?, _ order: Order) -> Bool {
+    guard let stock else { return true }
+    return order.lines.allSatisfy { $0.sku.isEmpty || $0.quantity <= (stock[$0.sku] ?? 0) + 1e-9 }
 }
 
 func fmt(_ x: Double) -> String {
