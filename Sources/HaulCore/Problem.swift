@@ -23,13 +23,13 @@ public enum Problem: Sendable, Equatable {
     public func validationIssues() -> [ValidationIssue] { validationIssues(crossChecks: true) }
 
     func validationIssues(crossChecks: Bool) -> [ValidationIssue] {
-        let log = IssueLog()
-        switch self {
-        case let .routing(p): p.validate(into: log, crossChecks: crossChecks)
-        case let .allocation(p): p.validate(into: log, crossChecks: crossChecks)
-        case let .loading(p): p.validate(into: log, crossChecks: crossChecks)
+        IssueLog.collect { log in
+            switch self {
+            case let .routing(p): p.validate(into: log, crossChecks: crossChecks)
+            case let .allocation(p): p.validate(into: log, crossChecks: crossChecks)
+            case let .loading(p): p.validate(into: log, crossChecks: crossChecks)
+            }
         }
-        return log.issues
     }
 
     /// Throws ``InvalidProblemError`` listing every issue when there is any.

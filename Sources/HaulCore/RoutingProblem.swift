@@ -134,11 +134,7 @@ public struct RoutingProblem: Sendable, Equatable {
     }
 
     /// Every rule this problem breaks, with JSON paths; empty when it can be solved.
-    public func validationIssues() -> [ValidationIssue] {
-        let log = IssueLog()
-        validate(into: log)
-        return log.issues
-    }
+    public func validationIssues() -> [ValidationIssue] { IssueLog.collect { validate(into: $0) } }
 
     /// - Parameter crossChecks: false skips the checks that compare several fields.
     func validate(into log: IssueLog, crossChecks: Bool = true) {

@@ -35,6 +35,13 @@ final class IssueLog {
         issues.append(ValidationIssue(path: path, message: message))
     }
 
+    /// The issues that `check` reports into a fresh log.
+    static func collect(_ check: (IssueLog) -> Void) -> [ValidationIssue] {
+        let log = IssueLog()
+        check(log)
+        return log.issues
+    }
+
 }
 
 /// Builds JSON paths for typed-model validation.
