@@ -25,6 +25,7 @@ let package = Package(
         .executableTarget(name: "haul", dependencies: [
             "Haul",
             "HaulRouting",
+            "HaulAllocation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "HaulLPTests", dependencies: ["HaulLP"]),

@@ -67,7 +67,8 @@ public enum AllocationSolver {
             ? data.allowed.lazy.filter { $0 }.count
             : problem.orders.reduce(0) { $0 + $1.lines.count } * problem.warehouses.count
         guard variableCount <= maximumMIPVariables else {
-            return greedyPlan(greedy, data, clock, note: "the model has \(variableCount) assignment variables (more than \(maximumMIPVariables)); greedy allocation only")
+            let bound = lagrangian?.bestBound
+            return greedyPlan(greedy, data, clock, bound: bound.flatMap { $0.isFinite ? $0 : nil }, note: "the model has \(variableCount) assignment variables (more than \(maximumMIPVariables)); greedy allocation only")
         }
         var excluded: [Bool]?
         if let lagrangian, greedyComplete {

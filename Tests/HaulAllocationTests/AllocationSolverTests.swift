@@ -189,3 +189,19 @@ final class LagrangianBoundTests: XCTestCase {
         }
     }
 }
+
+final class AllocationGeneratorTests: XCTestCase {
+    func testGeneratedInstancesAreValidDeterministicAndAsTightAsAsked() {
+        let parameters = AllocationGeneratorParameters(warehouses: 7, orders: 300, clusters: 3, tightness: 0.9, seed: 4)
+        let a = AllocationGenerator.make(parameters)
+        XCTAssertEqual(a, AllocationGenerator.make(parameters))
+        XCTAssertNotEqual(a, AllocationGenerator.make(AllocationGeneratorParameters(warehouses: 7, orders: 300, clusters: 3, tightness: 0.9, seed: 5)))
+        XCTAssertEqual(a.validationIssues(), [])
+        XCTAssertEqual(a.orders.count, 300)
+        XCTAssertTrue(a.warehouses.allSatisfy { $0.open == true })
+        let demand = a.orders.reduce(0) { $0 + $1.totalQuantity }
+        let capacity = a.warehouses.reduce(0) { $0 + $1.capacity }
+        XCTAssertEqual(demand / capacity, 0.9, accuracy: 0.15)
+        XCTAssertLessThanOrEqual(demand, capacity)
+    }
+}
