@@ -83,7 +83,9 @@ public enum AllocationSolver {
             mip.fix(closed: fixed.closed, open: fixed.open)
         }
         let lagrangianBound = lagrangian?.bestBound ?? -.infinity
-        var lpOptions = HaulLP.SolveOptions(timeLimit: max(0.05, options.timeLimit - clock.elapsed), relativeGap: 1e-7)
+        // GLPK checks its clock between nodes and returns a little late; keep a margin for that and for reading the plan.
+        let remaining = options.timeLimit - clock.elapsed
+        var lpOptions = HaulLP.SolveOptions(timeLimit: max(0.05, 0.97 * remaining - 0.05), relativeGap: 1e-7)
         if greedyComplete && problem.mode == .singleSource { lpOptions.initialSolution = mip.startVector(greedy, data) }
         let isCancelled = options.isCancelled
         lpOptions.shouldStop = { isCancelled() }
