@@ -30,16 +30,9 @@ public struct AllocationGeneratorParameters: Sendable, Equatable {
 /// so that an online allocator and the batch optimum answer the same question.
 public enum AllocationGenerator {
     public static func make(_ p: AllocationGeneratorParameters) -> AllocationProblem {
-        var state = p.seed &+ 0x9E37_79B9_7F4A_7C15
-        func uniform() -> Double {
-            // SplitMix64: the same instance for the same seed on every platform.
-            state = state &+ 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Double(z >> 11) / Double(1 << 53)
-        }
+        // The same instance for the same seed on every platform.
+        var rng = SplitMix64(seed: p.seed &+ 0x9E37_79B9_7F4A_7C15)
+        func uniform() -> Double { rng.unit() }
         func normal() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform()) }
         let centres = (0..<max(1, p.clusters)).map { _ in (uniform() * 1000, uniform() * 1000) }
         var orders: [Order] = []

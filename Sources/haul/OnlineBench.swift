@@ -216,27 +216,6 @@ private struct LinearScanAllocator {
     }
 }
 
-/// SplitMix64: small, fast, reproducible.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-    /// Two independent standard normals (Box-Muller).
-    mutating func normalPair() -> (Double, Double) {
-        let u = max(unit(), 0x1p-60), v = unit()
-        let r = (-2 * log(u)).squareRoot()
-        return (r * cos(2 * .pi * v), r * sin(2 * .pi * v))
-    }
-}
-
 private func now() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }
