@@ -12,6 +12,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // GLPK 5 from Debian's libglpk-dev; it ships no pkg-config file, so the module map links it.
@@ -22,10 +25,30 @@ let package = Package(
         .target(name: "HaulAllocation", dependencies: ["HaulCore", "HaulLP"]),
         .target(name: "HaulLoading", dependencies: ["HaulCore", "HaulLP"]),
         .target(name: "Haul", dependencies: ["HaulCore", "HaulRouting", "HaulAllocation", "HaulLoading"]),
+        // Independent plan checkers: recompute feasibility and cost from the problem alone.
+        .target(name: "HaulCheck", dependencies: ["HaulCore"]),
+        // SQLite 3 from Debian's libsqlite3-dev, for the embedded job store.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "HaulJobs", dependencies: [
+            "Haul",
+            "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
+        .target(name: "HaulServer", dependencies: [
+            "HaulJobs",
+            "Haul",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(name: "haul", dependencies: [
             "Haul",
             "HaulRouting",
             "HaulAllocation",
+            "HaulLoading",
+            "HaulCheck",
+            "HaulJobs",
+            "HaulServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "HaulLPTests", dependencies: ["HaulLP"]),
@@ -34,6 +57,12 @@ let package = Package(
         .testTarget(name: "HaulAllocationTests", dependencies: ["HaulAllocation", "HaulCore"]),
         .testTarget(name: "HaulLoadingTests", dependencies: ["HaulLoading", "HaulCore"]),
         .testTarget(name: "HaulTests", dependencies: ["Haul"]),
+        .testTarget(name: "HaulCheckTests", dependencies: ["HaulCheck", "Haul"]),
+        .testTarget(name: "HaulJobsTests", dependencies: ["HaulJobs"]),
+        .testTarget(name: "HaulServerTests", dependencies: [
+            "HaulServer", "HaulJobs",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "HaulCLITests", dependencies: ["Haul", "haul"]),
     ]
 )

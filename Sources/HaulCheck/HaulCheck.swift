@@ -1,0 +1,2 @@
+// Independent plan checkers.
+import HaulCore

@@ -1,0 +1,2 @@
+// Placeholder: the HTTP service (issue 6).
+import HaulJobs
