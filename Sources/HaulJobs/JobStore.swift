@@ -170,4 +170,6 @@ public protocol JobStore: Sendable {
     func release(_ lease: JobLease) async throws
 
     func counts() async throws -> JobCounts
+    /// Closes connections; the store is not used afterwards.
+    func close() async
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct HaulCommand: ParsableCommand {
+struct HaulCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haul",
         abstract: "Route, warehouse-allocation and vehicle-loading optimisation.",
@@ -10,5 +10,6 @@ struct HaulCommand: ParsableCommand {
             5 no plan within the time limit, 64 bad command-line flags.
             """,
         version: "0.1.0",
-        subcommands: [SolveCommand.self, BenchCommand.self])
+        subcommands: [SolveCommand.self, CheckCommand.self, BenchCommand.self, ServeCommand.self, WorkerCommand.self,
+                      SubmitCommand.self])
 }
