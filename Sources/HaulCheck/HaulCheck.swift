@@ -1,3 +1,4 @@
+import Foundation
 import HaulCore
 
 /// One rule a plan breaks, located by the JSON path of the plan element that breaks it.
@@ -38,4 +39,46 @@ public let checkTolerance = 1e-6
 @inlinable
 public func agrees(_ stated: Double, _ recomputed: Double) -> Bool {
     abs(stated - recomputed) <= checkTolerance * max(1, abs(recomputed))
+}
+
+/// Checks any plan against its problem with the checker of the problem's kind.
+public func checkPlan(_ plan: Plan, against problem: Problem) -> CheckReport {
+    switch problem {
+    case let .routing(p): return RoutingCheck.check(p, plan)
+    case let .allocation(p): return AllocationCheck.check(p, plan)
+    case .loading:
+        // The loading checker arrives with the 3D placement work (issue 5).
+        return CheckReport(violations: [CheckViolation(path: "", rule: "loading plans cannot be checked yet")], recomputedObjective: 0)
+    }
+}
+
+/// A plan document that could not be read, with the JSON path where reading stopped.
+public struct PlanDecodingError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Reads a plan document (the JSON `haul solve` writes).
+public func decodePlan(_ data: Data) throws -> Plan {
+    do {
+        return try JSONDecoder().decode(Plan.self, from: data)
+    } catch let error as DecodingError {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce("") { p, key in
+                if let i = key.intValue { return "\(p)[\(i)]" }
+                return p.isEmpty ? key.stringValue : "\(p).\(key.stringValue)"
+            }
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            let at = path(context.codingPath)
+            throw PlanDecodingError(description: "\(at.isEmpty ? "" : at + ": ")required field \"\(key.stringValue)\" is missing")
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            throw PlanDecodingError(description: "\(path(context.codingPath)): \(context.debugDescription)")
+        case let .dataCorrupted(context):
+            let at = path(context.codingPath)
+            throw PlanDecodingError(description: "\(at.isEmpty ? "" : at + ": ")\(context.debugDescription)")
+        @unknown default:
+            throw PlanDecodingError(description: "\(error)")
+        }
+    }
 }
