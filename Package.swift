@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "HaulCoreTests", dependencies: ["HaulCore"]),
         .testTarget(name: "HaulRoutingTests", dependencies: ["HaulRouting", "HaulCore"]),
         .testTarget(name: "HaulAllocationTests", dependencies: ["HaulAllocation", "HaulCore"]),
-        .testTarget(name: "HaulLoadingTests", dependencies: ["HaulLoading", "HaulCore"]),
+        .testTarget(name: "HaulLoadingTests", dependencies: ["HaulLoading", "HaulCore", "HaulCheck"]),
         .testTarget(name: "HaulTests", dependencies: ["Haul"]),
         .testTarget(name: "HaulCheckTests", dependencies: ["HaulCheck", "Haul"]),
         .testTarget(name: "HaulJobsTests", dependencies: ["HaulJobs"]),

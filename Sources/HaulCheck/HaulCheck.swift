@@ -46,9 +46,7 @@ public func checkPlan(_ plan: Plan, against problem: Problem) -> CheckReport {
     switch problem {
     case let .routing(p): return RoutingCheck.check(p, plan)
     case let .allocation(p): return AllocationCheck.check(p, plan)
-    case .loading:
-        // The loading checker arrives with the 3D placement work (issue 5).
-        return CheckReport(violations: [CheckViolation(path: "", rule: "loading plans cannot be checked yet")], recomputedObjective: 0)
+    case let .loading(p): return LoadingCheck.check(p, plan)
     }
 }
 

@@ -1,12 +1,21 @@
 /// The inside of a vehicle's cargo space.
+///
+/// Coordinates for 3D placement: `x` runs along the length from the front wall (x = 0) to the
+/// rear door (x = `length`), `y` across the width, `z` up from the floor.
 public struct CargoSpace: Sendable, Equatable {
+    /// The default share of a box's base that must rest on the floor or on other boxes.
+    public static let defaultSupportFraction = 0.75
+
     public var length: Double
     public var width: Double
     public var height: Double
-    public init(length: Double, width: Double, height: Double) {
+    /// Share of each box's base area (0 to 1) that must rest on the floor or on the tops of other boxes.
+    public var supportFraction: Double
+    public init(length: Double, width: Double, height: Double, supportFraction: Double = CargoSpace.defaultSupportFraction) {
         self.length = length
         self.width = width
         self.height = height
+        self.supportFraction = supportFraction
     }
     public var volume: Double { length * width * height }
 }
@@ -60,9 +69,15 @@ public struct LoadingItem: Sendable, Equatable {
     public var fragile: Bool
     /// The stop (customer id) where the item is delivered, if any.
     public var stop: String?
+    /// Largest weight that may rest on the item (its load-bearing limit); `nil`: unlimited.
+    ///
+    /// The weight resting on a box is that of every box above it, each box's own weight plus
+    /// what rests on it being shared among the boxes under it in proportion to contact area
+    /// (the floor taking its share where the box touches it).
+    public var maxLoadOnTop: Double?
 
     public init(id: String, weight: Double, length: Double, width: Double, height: Double,
-                rotations: Rotations = .all, fragile: Bool = false, stop: String? = nil) {
+                rotations: Rotations = .all, fragile: Bool = false, stop: String? = nil, maxLoadOnTop: Double? = nil) {
         self.id = id
         self.weight = weight
         self.length = length
@@ -71,6 +86,7 @@ public struct LoadingItem: Sendable, Equatable {
         self.rotations = rotations
         self.fragile = fragile
         self.stop = stop
+        self.maxLoadOnTop = maxLoadOnTop
     }
 
     public var volume: Double { length * width * height }
@@ -91,30 +107,58 @@ public struct LoadingItem: Sendable, Equatable {
     }
 }
 
-/// Which vehicles to use and which items go in each, over weight and volume.
+/// Which vehicles to use and which items go in each, over weight and volume, and with
+/// `placement` where each item sits in its vehicle's cargo space.
 public struct LoadingProblem: Sendable, Equatable {
     public var vehicleTypes: [LoadingVehicleType]
     public var items: [LoadingItem]
+    /// When true, every loaded item gets a 3D position in its vehicle's cargo space (every vehicle
+    /// type then needs a `cargoSpace`): inside the space, no overlap, supported from below,
+    /// only fragile items on fragile ones, load-bearing limits, and unloading order by stop.
+    public var placement: Bool
+    /// The order in which the stops are served (first unloaded first); `nil`: the order in which
+    /// the stops first appear among the items. Used only with `placement`.
+    public var stopOrder: [String]?
 
-    public init(vehicleTypes: [LoadingVehicleType], items: [LoadingItem]) {
+    public init(vehicleTypes: [LoadingVehicleType], items: [LoadingItem], placement: Bool = false, stopOrder: [String]? = nil) {
         self.vehicleTypes = vehicleTypes
         self.items = items
+        self.placement = placement
+        self.stopOrder = stopOrder
     }
 
-    static let fields: Set<String> = ["vehicleTypes", "items"]
+    static let fields: Set<String> = ["vehicleTypes", "items", "placement", "stopOrder"]
+
+    /// The most items a problem with `placement` may have.
+    public static let maxPlacementItems = 20_000
+
+    /// The rank of each item's stop in the delivery order (0 = served first); `nil` for items without a stop.
+    public var stopRanks: [Int?] {
+        var rank: [String: Int] = [:]
+        for (k, s) in (stopOrder ?? []).enumerated() where rank[s] == nil { rank[s] = k }
+        if stopOrder == nil {
+            for item in items { if let s = item.stop, rank[s] == nil { rank[s] = rank.count } }
+        }
+        return items.map { $0.stop.flatMap { rank[$0] } }
+    }
 
     static func read(_ root: DocumentNode) -> LoadingProblem {
         var problem = LoadingProblem(vehicleTypes: [], items: [])
+        problem.placement = root.field("placement").bool() ?? false
+        if let nodes = root.field("stopOrder").array(required: false) {
+            problem.stopOrder = nodes.map { $0.string(required: true) ?? "" }
+        }
         for node in root.field("vehicleTypes").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
             node.rejectUnknownFields(["id", "count", "cost", "weightLimit", "volumeLimit", "cargoSpace"])
             var space: CargoSpace?
             let s = node.field("cargoSpace")
             if s.object(required: false) {
-                s.rejectUnknownFields(["length", "width", "height"])
+                s.rejectUnknownFields(["length", "width", "height", "supportFraction"])
                 space = CargoSpace(length: s.field("length").number(required: true) ?? 0,
                                    width: s.field("width").number(required: true) ?? 0,
-                                   height: s.field("height").number(required: true) ?? 0)
+                                   height: s.field("height").number(required: true) ?? 0,
+                                   supportFraction: s.field("supportFraction").number() ?? CargoSpace.defaultSupportFraction)
             }
             problem.vehicleTypes.append(LoadingVehicleType(
                 id: node.field("id").string(required: true) ?? "",
@@ -126,7 +170,7 @@ public struct LoadingProblem: Sendable, Equatable {
         }
         for node in root.field("items").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
-            node.rejectUnknownFields(["id", "weight", "length", "width", "height", "rotations", "fragile", "stop"])
+            node.rejectUnknownFields(["id", "weight", "length", "width", "height", "rotations", "fragile", "stop", "maxLoadOnTop"])
             var rotations = Rotations.all
             if let r = node.field("rotations").string() {
                 if let value = Rotations(rawValue: r) { rotations = value }
@@ -140,7 +184,8 @@ public struct LoadingProblem: Sendable, Equatable {
                 height: node.field("height").number(required: true) ?? 0,
                 rotations: rotations,
                 fragile: node.field("fragile").bool() ?? false,
-                stop: node.field("stop").string()))
+                stop: node.field("stop").string(),
+                maxLoadOnTop: node.field("maxLoadOnTop").number()))
         }
         return problem
     }
@@ -164,7 +209,17 @@ public struct LoadingProblem: Sendable, Equatable {
                 for (key, x) in [("length", s.length), ("width", s.width), ("height", s.height)] where !(x > 0 && x.isFinite) {
                     log.add(PathBuilder.join(PathBuilder.join(p, "cargoSpace"), key), "must be > 0")
                 }
+                if !(s.supportFraction >= 0 && s.supportFraction <= 1) {
+                    log.add(PathBuilder.join(PathBuilder.join(p, "cargoSpace"), "supportFraction"), "must be between 0 and 1")
+                }
+            } else if placement {
+                log.add(PathBuilder.join(p, "cargoSpace"), "is required when placement is true")
             }
+        }
+        var stopsListed = Set<String>()
+        for (k, s) in (stopOrder ?? []).enumerated() {
+            if s.isEmpty { log.add(PathBuilder.index("stopOrder", k), "must not be empty") }
+            else if !stopsListed.insert(s).inserted { log.add(PathBuilder.index("stopOrder", k), "duplicate stop \"\(s)\"") }
         }
         for (i, item) in items.enumerated() {
             let p = PathBuilder.index("items", i)
@@ -173,6 +228,13 @@ public struct LoadingProblem: Sendable, Equatable {
             for (key, x) in [("length", item.length), ("width", item.width), ("height", item.height)] where !(x > 0 && x.isFinite) {
                 log.add(PathBuilder.join(p, key), x.isNaN ? "must be a number, found NaN" : "must be > 0")
             }
+            if let m = item.maxLoadOnTop { checkNonNegative([m], PathBuilder.join(p, "maxLoadOnTop"), log) }
+            if stopOrder != nil, let s = item.stop, !stopsListed.contains(s) {
+                log.add(PathBuilder.join(p, "stop"), "stop \"\(s)\" is not in stopOrder")
+            }
+        }
+        if placement && items.count > LoadingProblem.maxPlacementItems {
+            log.add("items", "at most \(LoadingProblem.maxPlacementItems) items when placement is true")
         }
         guard crossChecks, log.issues.isEmpty else { return }
         for (i, item) in items.enumerated() where !vehicleTypes.contains(where: { v in

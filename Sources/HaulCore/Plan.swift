@@ -106,13 +106,17 @@ public struct LoadedVehiclePlan: Sendable, Codable, Equatable {
     public var weight: Double
     public var volume: Double
     public var cost: Double
-    public init(vehicleType: String, vehicle: Int, items: [String], weight: Double, volume: Double, cost: Double) {
+    /// Where each item sits in the cargo space (problems with `placement` only).
+    public var placements: [PlacementPlan]?
+    public init(vehicleType: String, vehicle: Int, items: [String], weight: Double, volume: Double, cost: Double,
+                placements: [PlacementPlan]? = nil) {
         self.vehicleType = vehicleType
         self.vehicle = vehicle
         self.items = items
         self.weight = weight
         self.volume = volume
         self.cost = cost
+        self.placements = placements
     }
 }
 

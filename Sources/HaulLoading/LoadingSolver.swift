@@ -6,7 +6,9 @@ import HaulCore
 /// (cheapest per unit of capacity first), keeping the cheapest packing; and a lower bound on the
 /// vehicles' cost from HaulLP, which gives the plan its bound and gap.
 public enum LoadingSolver {
+    /// With `problem.placement`, every loaded item also gets a position (``PlacementSolver``).
     public static func solve(_ problem: LoadingProblem, options: SolveOptions = SolveOptions()) -> Plan {
+        if problem.placement { return PlacementSolver.solve(problem, options: options) }
         let clock = Stopwatch()
         let types = problem.vehicleTypes
         let totalWeight = max(problem.items.reduce(0) { $0 + $1.weight }, 1e-12)
@@ -22,6 +24,7 @@ public enum LoadingSolver {
         for t in types.indices where t != byEfficiency.first { orders.append([t] + byEfficiency.filter { $0 != t }) }
         orders.append(types.indices.sorted { types[$0].cost < types[$1].cost })
         var best: VehicleAssignment?
+        var iterations = orders.count
         for (k, order) in orders.enumerated() {
             if k > 0 && (options.isCancelled() || clock.elapsed >= options.timeLimit) { break }
             let candidate = FirstFitDecreasing.pack(problem, typeOrder: order)
@@ -30,16 +33,29 @@ public enum LoadingSolver {
             best = candidate
             options.progress?(SolveProgress(elapsed: clock.elapsed, objective: candidate.cost(problem), phase: "first-fit decreasing"))
         }
-        let packing = best ?? VehicleAssignment()
+        var packing = best ?? VehicleAssignment()
+        var bound = VehicleCountBound.compute(problem, timeLimit: max(0.1, 0.2 * (options.timeLimit - clock.elapsed)))
+        var solver = "first-fit decreasing + aggregate-capacity bound"
+        // Column generation for a tighter bound and a better packing, while the gap is open.
+        if packing.unassigned.isEmpty && problem.items.count <= ColumnGeneration.maxItems
+            && (bound.map { packing.cost(problem) - $0 > 1e-9 * max(1, packing.cost(problem)) } ?? true)
+            && clock.elapsed < options.timeLimit && !options.isCancelled() {
+            let outcome = ColumnGeneration.run(problem, start: packing, deadline: options.timeLimit, clock: clock, isCancelled: options.isCancelled)
+            if let b = outcome.bound { bound = max(bound ?? b, b) }
+            if let a = outcome.assignment, a.cost(problem) < packing.cost(problem) - 1e-9 { packing = a }
+            iterations += outcome.columns
+            solver = "first-fit decreasing + column generation (set-covering LP, knapsack pricing, price-and-dive)"
+            options.progress?(SolveProgress(elapsed: clock.elapsed, objective: packing.cost(problem), bound: bound, phase: "column generation"))
+        }
         let cost = packing.cost(problem)
-        let bound = VehicleCountBound.compute(problem, timeLimit: max(0.1, options.timeLimit - clock.elapsed)).map { min($0, cost) }
+        bound = bound.map { min($0, cost) }
         let status: PlanStatus
         // Items left over prove infeasibility only when even the aggregate capacity of every vehicle falls short.
         if !packing.unassigned.isEmpty { status = lacksCapacity(problem) ? .infeasible : .timeLimit }
         else if let bound, cost - bound <= 1e-9 * max(1, abs(cost)) { status = .optimal }
         else { status = .feasible }
         var plan = Plan(kind: .loading, status: status, objective: cost, bound: packing.unassigned.isEmpty ? bound : nil,
-                        stats: PlanStats(seconds: clock.elapsed, iterations: orders.count, solver: "first-fit decreasing + aggregate-capacity bound"))
+                        stats: PlanStats(seconds: clock.elapsed, iterations: iterations, solver: solver))
         var ordinal = [Int](repeating: 0, count: types.count)
         plan.vehicles = packing.bins.map { bin in
             defer { ordinal[bin.type] += 1 }

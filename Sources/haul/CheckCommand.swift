@@ -11,7 +11,9 @@ struct CheckCommand: ParsableCommand {
             Recomputes feasibility and cost from the problem alone (not with the solver's data \
             structures): routing (customers served once, capacities, time windows, shifts, route \
             limits, times, distances, costs), allocation (orders served once, capacities, stock, \
-            open warehouses, costs). The problem may be any format `haul solve` reads.
+            open warehouses, costs), loading (items on board once, weight and volume limits, and for \
+            3D placements: inside the space, no overlap, orientation, support, fragility, load \
+            bearing, unloading order). The problem may be any format `haul solve` reads.
             Exit codes: 0 the plan is feasible and its figures are right, 1 violations (each listed \
             on standard output with its JSON path in the plan), 2 unreadable or invalid input.
             """)

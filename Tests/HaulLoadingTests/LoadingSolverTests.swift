@@ -1,4 +1,5 @@
 import XCTest
+import HaulCheck
 import HaulCore
 @testable import HaulLoading
 
@@ -52,19 +53,41 @@ final class LoadingSolverTests: XCTestCase {
         let items = (0..<10).map { LoadingItem(id: "i\($0)", weight: 100, length: 1, width: 1, height: 1) }
         let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van", count: 10, cost: 7, weightLimit: 250)], items: items)
         let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
         let check = LoadingChecker.check(p, plan)
         XCTAssertEqual(check.errors, [])
         XCTAssertEqual(plan.objective, check.cost, accuracy: 1e-9)
         XCTAssertEqual(plan.vehicles?.count, 5)          // two items per van
-        XCTAssertEqual(plan.bound ?? -1, 4 * 7, accuracy: 1e-6)  // 1000 kg / 250 kg: four vans
-        XCTAssertEqual(plan.status, .feasible)
-        XCTAssertEqual(plan.gap ?? -1, 7.0 / 35.0, accuracy: 1e-9)
+        // 1000 kg / 250 kg: the aggregate bound says four vans; the set-covering LP says five.
+        XCTAssertEqual(VehicleCountBound.compute(p, timeLimit: 1) ?? -1, 4 * 7, accuracy: 1e-6)
+        XCTAssertEqual(plan.bound ?? -1, 5 * 7, accuracy: 1e-6)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertEqual(plan.gap ?? -1, 0, accuracy: 1e-9)
+    }
+
+    func testColumnGenerationBoundAndDive() {
+        // Six items of 60 kg and three of 45 in vans of 100 kg: the aggregate bound says 5 vans
+        // (495 kg), but no van holds two 60s or a 60 and a 45: the set-covering LP says 7.5, so 8.
+        let weights: [Double] = [60, 60, 60, 60, 60, 60, 45, 45, 45]
+        let items = weights.enumerated().map { LoadingItem(id: "i\($0)", weight: $1, length: 1, width: 1, height: 1) }
+        let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van", count: 9, cost: 10, weightLimit: 100)], items: items)
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 3))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
+        XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
+        XCTAssertNotNil(plan.bound)
+        XCTAssertLessThanOrEqual(plan.bound!, plan.objective + 1e-9)
+        XCTAssertEqual(VehicleCountBound.compute(p, timeLimit: 1) ?? -1, 50, accuracy: 1e-6)
+        XCTAssertEqual(plan.bound ?? -1, 80, accuracy: 1e-6)
+        XCTAssertEqual(plan.objective, 80)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertTrue(plan.stats.solver.contains("column generation"))
     }
 
     func testExactFillIsProvenOptimal() {
         let items = [60, 40, 70, 30, 50, 50].enumerated().map { LoadingItem(id: "i\($0)", weight: Double($1), length: 1, width: 1, height: 1) }
         let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "t", count: 5, cost: 1, weightLimit: 100)], items: items)
         let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
         XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
         XCTAssertEqual(plan.objective, 3)
         XCTAssertEqual(plan.status, .optimal)
@@ -80,6 +103,7 @@ final class LoadingSolverTests: XCTestCase {
         ], items: items)
         XCTAssertEqual(p.validationIssues(), [])
         let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
         let check = LoadingChecker.check(p, plan)
         XCTAssertEqual(check.errors, [])
         XCTAssertEqual(plan.unassigned, [])
@@ -92,6 +116,7 @@ final class LoadingSolverTests: XCTestCase {
         let items = (0..<5).map { LoadingItem(id: "i\($0)", weight: 80, length: 1, width: 1, height: 1) }
         let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van", count: 4, cost: 1, weightLimit: 100)], items: items)
         let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 1))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
         XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
         // 400 kg of capacity for 400 kg of items, but no two items share a van: one is left over, and as
         // the totals would fit, infeasibility is not proven: the status says no complete plan was found.

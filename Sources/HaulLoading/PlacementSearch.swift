@@ -1,0 +1,150 @@
+import HaulCore
+
+/// Fills one cargo space with as much volume as possible within a deadline.
+///
+/// Construction: the extreme-point packer on the items sorted by stop (latest stop first, so
+/// that it sits furthest from the door) and then by decreasing volume. Improvement until the
+/// deadline: randomised restarts (sort keys with noise, other point and orientation rules) and
+/// a local search on the best sequence (swapping or moving items within a stop), keeping the
+/// packing with the largest placed volume. Stops early when everything is placed.
+struct PlacementSearch {
+    let inst: PackingInstance
+    var seed: UInt64
+    var deadline: Double
+    let clock: Stopwatch
+    var isCancelled: @Sendable () -> Bool
+    var onImprove: ((Double) -> Void)?
+
+    private(set) var iterations = 0
+
+    init(_ inst: PackingInstance, seed: UInt64, deadline: Double, clock: Stopwatch, isCancelled: @escaping @Sendable () -> Bool) {
+        self.inst = inst
+        self.seed = seed
+        self.deadline = deadline
+        self.clock = clock
+        self.isCancelled = isCancelled
+    }
+
+    /// A sequence sorted by stop (latest first) then by `key` descending.
+    private func sorted(_ key: (Int) -> Double) -> [Int] {
+        let keys = (0..<inst.count).map(key)
+        return (0..<inst.count).sorted { a, b in
+            if inst.rank[a] != inst.rank[b] { return inst.rank[a] > inst.rank[b] }
+            return keys[a] != keys[b] ? keys[a] > keys[b] : a < b
+        }
+    }
+
+    private func sortKey(_ kind: Int, _ i: Int) -> Double {
+        let os = inst.orientationStart[i]..<inst.orientationStart[i + 1]
+        switch kind {
+        case 1: return os.map { inst.orientations[$0].z }.min() ?? 0    // height
+        case 2: return os.map { inst.orientations[$0].x * inst.orientations[$0].y }.max() ?? 0   // base area
+        case 3: return os.map { max(inst.orientations[$0].x, inst.orientations[$0].y, inst.orientations[$0].z) }.max() ?? 0
+        default: return inst.volume[i]
+        }
+    }
+
+    private var allVolume: Double { inst.volume.reduce(0, +) }
+
+    mutating func run() -> PackResult {
+        var rng = SplitMix64(seed: seed &+ 0x5EED)
+        let total = allVolume
+        let rules = inst.hasRanks
+            ? [PackRule(pointOrder: 0, orientationRule: 0), PackRule(pointOrder: 0, orientationRule: 1), PackRule(pointOrder: 2, orientationRule: 0)]
+            : [PackRule(pointOrder: 0, orientationRule: 0), PackRule(pointOrder: 1, orientationRule: 1), PackRule(pointOrder: 0, orientationRule: 1),
+               PackRule(pointOrder: 2, orientationRule: 0), PackRule(pointOrder: 1, orientationRule: 2), PackRule(pointOrder: 0, orientationRule: 3)]
+        var best = PackResult()
+        var bestSequence: [Int] = []
+        var bestRule = rules[0]
+        func done() -> Bool { best.volume >= total - 1e-9 * max(1, total) }
+        func timeUp() -> Bool { clock.elapsed >= deadline || isCancelled() }
+        var epVolume = -1.0
+        func consider(_ result: PackResult, _ sequence: [Int], _ rule: PackRule) -> Bool {
+            iterations += 1
+            if !sequence.isEmpty && result.volume > epVolume {
+                epVolume = result.volume
+                bestSequence = sequence
+                bestRule = rule
+            }
+            guard result.volume > best.volume + 1e-12 * max(1, total) || best.boxes.isEmpty && !result.boxes.isEmpty else { return false }
+            best = result
+            onImprove?(result.volume)
+            return true
+        }
+        // Deterministic constructions: each sort key with each rule, while time allows.
+        construction: for key in 0..<4 {
+            for rule in rules {
+                if iterations > 0 && (done() || timeUp()) { break construction }
+                let sequence = sorted { sortKey(key, $0) }
+                var packer = ExtremePointPacker(inst, rule: rule)
+                _ = consider(packer.pack(sequence), sequence, rule)
+            }
+        }
+        // Block building, where it applies: greedy variants first.
+        let blocks = !inst.hasRanks && !inst.hasLoadLimits
+        if blocks {
+            for order in [1, 0] {
+                for penalty in [0.0, 0.3] where !done() && !timeUp() {
+                    let builder = BlockBuilder(inst: inst, spaceOrder: order, choices: 1, depthPenalty: penalty)
+                    _ = consider(builder.run(rng: &rng, lookahead: 6, depth: inst.count > 400 ? 1 : 2, deadline: deadline, clock: clock), [], bestRule)
+                }
+            }
+        }
+        // Improvement: local search on the best sequence, with randomised restarts now and then.
+        var current = bestSequence
+        var currentVolume = epVolume
+        var currentRule = bestRule
+        var stale = 0
+        while !done() && !timeUp() && inst.count > 1 {
+            if blocks && rng.unit() < 0.9 {
+                // Block building with look-ahead, on randomised settings.
+                let builder = BlockBuilder(inst: inst, spaceOrder: [1, 1, 0, 3][Int(rng.next() % 4)], choices: rng.unit() < 0.5 ? 1 : 2,
+                                           depthPenalty: rng.unit() < 0.5 ? 0 : 0.3 * rng.unit(), wasteWeight: 0.5 + 1.5 * rng.unit())
+                let depth = inst.count > 400 ? 1 : (rng.unit() < 0.7 ? 2 : 3)
+                let width = depth == 3 ? 4 + Int(rng.next() % 5) : 4 + Int(rng.next() % 9)
+                _ = consider(builder.run(rng: &rng, lookahead: width, depth: depth, deadline: deadline, clock: clock), [], bestRule)
+                continue
+            }
+            var sequence: [Int]
+            var rule = currentRule
+            let restart = stale > 60
+            if restart {
+                // Restart from a noisy sort.
+                let key = Int(rng.next() % 4)
+                let noise = 0.1 + 0.3 * rng.unit()
+                let keys = (0..<inst.count).map { sortKey(key, $0) * (1 + noise * (rng.unit() - 0.5)) }
+                sequence = sorted { keys[$0] }
+                rule = rules[Int(rng.next() % UInt64(rules.count))]
+                stale = 0
+            } else {
+                sequence = current
+                let moves = 1 + Int(rng.next() % 3)
+                for _ in 0..<moves {
+                    let a = Int(rng.next() % UInt64(sequence.count))
+                    // Stay within the same stop so that the sequence keeps its stop order.
+                    var b = a
+                    for _ in 0..<8 {
+                        let span = max(1, min(sequence.count - 1, 1 + Int(rng.next() % UInt64(max(1, sequence.count / 4)))))
+                        let cand = (a + sequence.count + Int(rng.next() % UInt64(2 * span + 1)) - span) % sequence.count
+                        if inst.rank[sequence[cand]] == inst.rank[sequence[a]] { b = cand; break }
+                    }
+                    if rng.next() & 1 == 0 { sequence.swapAt(a, b) }
+                    else { let item = sequence.remove(at: a); sequence.insert(item, at: b) }
+                }
+                if rng.unit() < 0.1 { rule = rules[Int(rng.next() % UInt64(rules.count))] }
+            }
+            var packer = ExtremePointPacker(inst, rule: rule)
+            let result = packer.pack(sequence)
+            _ = consider(result, sequence, rule)
+            if restart || result.volume >= currentVolume - 1e-12 * max(1, total) {
+                if !restart { stale = result.volume > currentVolume + 1e-12 * max(1, total) ? 0 : stale + 1 }
+                current = sequence
+                currentVolume = result.volume
+                currentRule = rule
+            } else {
+                stale += 1
+            }
+        }
+        return best
+    }
+}

@@ -1,0 +1,86 @@
+import HaulCore
+
+/// Loading with 3D placement: vehicles are opened one at a time, each filled by
+/// ``PlacementSearch`` with as much of the remaining volume as it can take.
+///
+/// The type of each new vehicle is the one with the lowest cost per share of the remaining load
+/// it can carry. The time limit is shared among the vehicles still expected. The bound is the
+/// aggregate weight/volume bound of ``VehicleCountBound`` (valid with placement too).
+enum PlacementSolver {
+    static func solve(_ problem: LoadingProblem, options: SolveOptions) -> Plan {
+        let clock = Stopwatch()
+        let types = problem.vehicleTypes
+        let ranks = problem.stopRanks
+        var remaining = Array(problem.items.indices)
+        var used = [Int](repeating: 0, count: types.count)
+        var useless = Set<Int>()     // types that could place none of the remaining items
+        var vehicles: [(type: Int, ordinal: Int, result: PackResult, inst: PackingInstance)] = []
+        var iterations = 0
+        let boundShare = min(0.5, 0.05 * options.timeLimit)
+        let searchEnd = max(0, options.timeLimit - boundShare)
+        while !remaining.isEmpty && !options.isCancelled() {
+            let weight = remaining.reduce(0) { $0 + problem.items[$1].weight }
+            let volume = remaining.reduce(0) { $0 + problem.items[$1].volume }
+            func share(_ t: Int) -> Double {
+                let w = weight > 0 ? min(1, (types[t].weightLimit ?? .infinity) / weight) : 1
+                let v = volume > 0 ? min(1, (types[t].effectiveVolumeLimit ?? .infinity) / volume) : 1
+                return max(min(w, v), 1e-12)
+            }
+            let candidates = types.indices.filter { used[$0] < types[$0].count && types[$0].cargoSpace != nil && !useless.contains($0) }
+            guard let t = candidates.min(by: { (types[$0].cost / share($0), $0) < (types[$1].cost / share($1), $1) }) else { break }
+            let space = types[t].cargoSpace!
+            let fitting = remaining.filter { problem.items[$0].fits(in: space) && problem.items[$0].weight <= (types[t].weightLimit ?? .infinity) + 1e-9 }
+            let inst = PackingInstance(problem: problem, space: space, weightLimit: types[t].weightLimit, items: fitting, ranks: ranks)
+            let available = types.indices.reduce(0) { $0 + (useless.contains($1) || types[$1].cargoSpace == nil ? 0 : types[$1].count - used[$1]) }
+            let expected = max(1, min(available, Int((1 / share(t)).rounded(.up))))
+            let deadline = clock.elapsed + max(0, searchEnd - clock.elapsed) / Double(expected)
+            var search = PlacementSearch(inst, seed: options.seed &+ UInt64(vehicles.count), deadline: deadline, clock: clock,
+                                         isCancelled: options.isCancelled)
+            let baseCost = vehicles.reduce(0) { $0 + types[$1.type].cost }
+            if let report = options.progress {
+                search.onImprove = { v in
+                    report(SolveProgress(elapsed: clock.elapsed, objective: baseCost + types[t].cost,
+                                         phase: "placement: vehicle \(vehicles.count + 1), \(Int((100 * v / space.volume).rounded()))% full"))
+                }
+            }
+            let result = search.run()
+            iterations += search.iterations
+            if result.boxes.isEmpty { useless.insert(t); continue }
+            vehicles.append((t, used[t], result, inst))
+            used[t] += 1
+            let placed = Set(result.boxes.map { inst.itemIndex[$0.item] })
+            remaining.removeAll { placed.contains($0) }
+        }
+        let cost = vehicles.reduce(0) { $0 + types[$1.type].cost }
+        let bound = remaining.isEmpty
+            ? VehicleCountBound.compute(problem, timeLimit: max(0.05, options.timeLimit - clock.elapsed)).map { min($0, cost) }
+            : nil
+        let status: PlanStatus
+        if !remaining.isEmpty { status = LoadingSolver.lacksCapacity(problem) ? .infeasible : .timeLimit }
+        else if let bound, cost - bound <= 1e-9 * max(1, abs(cost)) { status = .optimal }
+        else { status = .feasible }
+        var plan = Plan(kind: .loading, status: status, objective: cost, bound: bound,
+                        stats: PlanStats(seconds: clock.elapsed, iterations: iterations,
+                                         solver: "extreme-point placement + sequence local search + aggregate-capacity bound"))
+        plan.vehicles = vehicles.map { v in
+            let boxes = v.result.boxes
+            return LoadedVehiclePlan(
+                vehicleType: types[v.type].id, vehicle: v.ordinal,
+                items: boxes.map { problem.items[v.inst.itemIndex[$0.item]].id },
+                weight: boxes.reduce(0) { $0 + problem.items[v.inst.itemIndex[$1.item]].weight },
+                volume: boxes.reduce(0) { $0 + problem.items[v.inst.itemIndex[$1.item]].volume },
+                cost: types[v.type].cost,
+                placements: boxes.map { b in
+                    PlacementPlan(item: problem.items[v.inst.itemIndex[b.item]].id, x: b.x, y: b.y, z: b.z, length: b.l, width: b.w, height: b.h)
+                })
+        }
+        plan.unassigned = remaining.map { problem.items[$0].id }
+        if !remaining.isEmpty {
+            let volume = remaining.reduce(0) { $0 + problem.items[$1].volume }
+            plan.message = status == .infeasible
+                ? "\(remaining.count) item(s) (volume \(volume)) cannot be loaded: the vehicles available lack the weight or volume capacity"
+                : "no complete placement found: \(remaining.count) item(s) (volume \(volume)) were left over"
+        }
+        return plan
+    }
+}
