@@ -19,4 +19,10 @@ done
 python3 Scripts/check-schemas.py "$plans"/*.json
 
 # The suite is XCTest; without Swift Testing the run closes on XCTest's "Executed N tests" line.
-swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing "$@"
+# It runs beside a private PostgreSQL server (installed from Debian's packages when missing) so that
+# the job-store tests exercise PostgreSQL too; HAUL_TEST_POSTGRES=0 runs without it (those tests skip).
+if [ "${HAUL_TEST_POSTGRES:-1}" = 0 ]; then
+    swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing "$@"
+else
+    bash Scripts/with-postgres.sh swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing "$@"
+fi

@@ -4,11 +4,14 @@
     pip install pyvrp hygese          # not a dependency of the Swift package
     python3 Benchmarks/peers/run_peers_routing.py --set DIR --time-limit S \
         [--output PREFIX] [--limit N] [--max-customers N] [--solvers pyvrp,hgs] [--haul HAUL.csv]
+        [--haul-binary .build/release/haul [--haul-engines automatic,ruinAndRecreate]]
 
 For each solver it prints (and with --output writes to PREFIX-<solver>.csv) the columns of
 `haul bench routing`: instance,cost,bks,gap_pct,seconds,vehicles,status, then a summary line
 starting with '#'. With --haul it also prints a side-by-side table (Markdown) of Haul's CSV and
-the peers' results.
+the peers' results. With --haul-binary the given `haul` runs in the same process's core too,
+interleaved with the peers instance by instance (every solver on one instance, then the next), once
+per engine of --haul-engines (passed as HAUL_ROUTING_ENGINE), and it joins the table.
 
 Fairness: the solvers run one after the other, in this single process pinned to one core
 (--cpu, default: the first core this process may use), each with the same time limit per
@@ -243,6 +246,32 @@ def run_hgs(path, h, time_limit, seed):
                 status="ok" if not problems else "INFEASIBLE: " + "; ".join(problems))
 
 
+def run_haul(path, h, time_limit, seed, binary, engine):
+    """Runs `haul bench routing` on a folder holding only this instance (and its .sol)."""
+    import subprocess
+
+    stem = os.path.splitext(path)[0]
+    with tempfile.TemporaryDirectory() as folder:
+        os.symlink(os.path.abspath(path), os.path.join(folder, os.path.basename(path)))
+        if os.path.exists(stem + ".sol"):
+            os.symlink(os.path.abspath(stem + ".sol"), os.path.join(folder, os.path.basename(stem) + ".sol"))
+        out = os.path.join(folder, "haul.csv")
+        env = dict(os.environ)
+        if engine:
+            env["HAUL_ROUTING_ENGINE"] = engine
+        subprocess.run([binary, "bench", "routing", "--set", folder, "--time-limit", f"{time_limit:g}",
+                        "--seed", str(seed), "--output", out], check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(out, encoding="utf-8") as f:
+            rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    if not rows:
+        return dict(status="error: no row")
+    row = rows[0]
+    num = lambda k: float(row[k]) if row.get(k) not in (None, "") else None  # noqa: E731
+    return dict(cost=num("cost"), seconds=num("seconds"),
+                vehicles=int(row["vehicles"]) if row.get("vehicles") else None, status=row.get("status", ""))
+
+
 SOLVERS = {"pyvrp": ("PyVRP", run_pyvrp), "hgs": ("HGS-CVRP", run_hgs)}
 
 
@@ -327,6 +356,10 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cpu", type=int, help="core to pin to (default: the first allowed one)")
     parser.add_argument("--haul", help="Haul's CSV (haul bench routing --output) for the side-by-side table")
+    parser.add_argument("--haul-binary", help="run this `haul` too, in the same run, interleaved per instance")
+    parser.add_argument("--haul-engines", default="automatic",
+                        help="comma-separated HAUL_ROUTING_ENGINE values for --haul-binary "
+                             "(automatic, hybridGenetic, ruinAndRecreate)")
     args = parser.parse_args()
 
     cpu = args.cpu if args.cpu is not None else min(os.sched_getaffinity(0))
@@ -343,34 +376,52 @@ def main():
         cost = sol_cost(os.path.splitext(path)[0] + ".sol")
         bks[name] = cost if cost is not None else table.get(name)
 
+    if args.haul_binary:
+        for engine in [e.strip() for e in args.haul_engines.split(",") if e.strip()]:
+            key = "haul" if engine == "automatic" else f"haul-{engine}"
+            title = "Haul" if engine == "automatic" else f"Haul {engine}"
+            SOLVERS[key] = (title, lambda p, h, t, s, e=engine: run_haul(p, h, t, s, args.haul_binary, e))
+            solvers.insert(len([x for x in solvers if x.startswith("haul")]), key)
+
     results = {}
-    for key in solvers:
+    rows_of = {key: {} for key in solvers}
+    text_of = {key: ["instance,cost,bks,gap_pct,seconds,vehicles,status"] for key in solvers}
+    if args.haul_binary:
+        # Interleaved: every solver on one instance, then the next instance, so that the machine's
+        # load changes affect all solvers alike.
+        order = [(k, entry, key) for k, entry in enumerate(found, 1) for key in solvers]
+    else:
+        order = [(k, entry, key) for key in solvers for k, entry in enumerate(found, 1)]
+    current = None
+    for k, (_, name, path, h), key in order:
         title, run = SOLVERS[key]
-        rows = {}
-        text = ["instance,cost,bks,gap_pct,seconds,vehicles,status"]
-        print(f"== {title} (core {cpu})")
-        print(text[0], flush=True)
-        for k, (_, name, path, h) in enumerate(found, 1):
-            print(f"[{k}/{len(found)}] {title} {name} ...", file=sys.stderr, flush=True)
-            try:
-                r = run(path, h, args.time_limit, args.seed)
-            except Exception as e:  # a solver or reader failure is a row, not the end of the run
-                r = dict(status=f"error: {type(e).__name__}: {e}")
-            line = row_text(name, r, bks.get(name))
-            rows[name] = r
-            text.append(line)
-            print(line, flush=True)
-        s = summary(list(rows.values()), len(found), args.time_limit, args.seed, args.set)
-        print(s, flush=True)
-        text.append(s)
-        results[key] = rows
+        if not args.haul_binary and key != current:
+            current = key
+            print(f"== {title} (core {cpu})")
+            print(text_of[key][0], flush=True)
+        print(f"[{k}/{len(found)}] {title} {name} ...", file=sys.stderr, flush=True)
+        try:
+            r = run(path, h, args.time_limit, args.seed)
+        except Exception as e:  # a solver or reader failure is a row, not the end of the run
+            r = dict(status=f"error: {type(e).__name__}: {e}")
+        line = row_text(name, r, bks.get(name))
+        rows_of[key][name] = r
+        text_of[key].append(line)
+        print(line if not args.haul_binary else f"{title}: {line}", flush=True)
+    for key in solvers:
+        title = SOLVERS[key][0]
+        s = summary(list(rows_of[key].values()), len(found), args.time_limit, args.seed, args.set)
+        print(f"{title}: {s}", flush=True)
+        text_of[key].append(s)
+        results[key] = rows_of[key]
         if args.output:
             with open(f"{args.output}-{key}.csv", "w", encoding="utf-8") as f:
-                f.write("\n".join(text) + "\n")
+                f.write("\n".join(text_of[key]) + "\n")
 
-    if args.haul:
-        haul = read_haul_csv(args.haul)
-        columns = [("Haul", haul)] + [(SOLVERS[k][0], results[k]) for k in solvers]
+    if args.haul or args.haul_binary:
+        columns = [(SOLVERS[k][0], results[k]) for k in solvers]
+        if args.haul:
+            columns.insert(0, ("Haul (CSV)", read_haul_csv(args.haul)))
         print()
         print(side_by_side([n for _, n, _, _ in found], bks, columns))
 

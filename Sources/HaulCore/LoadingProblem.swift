@@ -217,9 +217,12 @@ public struct LoadingProblem: Sendable, Equatable {
             }
         }
         var stopsListed = Set<String>()
-        for (k, s) in (stopOrder ?? []).enumerated() {
-            if s.isEmpty { log.add(PathBuilder.index("stopOrder", k), "must not be empty") }
-            else if !stopsListed.insert(s).inserted { log.add(PathBuilder.index("stopOrder", k), "duplicate stop \"\(s)\"") }
+        if let stopOrder {
+            for k in stopOrder.indices {
+                let s = stopOrder[k]
+                if s.isEmpty { log.add(PathBuilder.index("stopOrder", k), "must not be empty") }
+                else if !stopsListed.insert(s).inserted { log.add(PathBuilder.index("stopOrder", k), "duplicate stop \"\(s)\"") }
+            }
         }
         for (i, item) in items.enumerated() {
             let p = PathBuilder.index("items", i)

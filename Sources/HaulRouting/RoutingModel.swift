@@ -206,6 +206,8 @@ public struct RoutingSearchOptions: Sendable {
     public var maxIterations: Int?
     /// Optional limit on consecutive iterations that do not improve the best solution.
     public var maxIterationsWithoutImprovement: Int?
+    /// Which search to run; ``RoutingEngine/automatic`` picks by the model.
+    public var engine: RoutingEngine
 
     /// Creates search options.
     ///
@@ -216,13 +218,15 @@ public struct RoutingSearchOptions: Sendable {
     ///   - onProgress: Progress callback.
     ///   - maxIterations: Optional iteration limit.
     ///   - maxIterationsWithoutImprovement: Optional limit on iterations without improvement.
+    ///   - engine: Which search to run.
     public init(
         timeLimit: Double = 10,
         seed: UInt64 = 1,
         isCancelled: (@Sendable () -> Bool)? = nil,
         onProgress: (@Sendable (RoutingProgress) -> Void)? = nil,
         maxIterations: Int? = nil,
-        maxIterationsWithoutImprovement: Int? = nil
+        maxIterationsWithoutImprovement: Int? = nil,
+        engine: RoutingEngine = .automatic
     ) {
         self.timeLimit = timeLimit
         self.seed = seed
@@ -230,7 +234,22 @@ public struct RoutingSearchOptions: Sendable {
         self.onProgress = onProgress
         self.maxIterations = maxIterations
         self.maxIterationsWithoutImprovement = maxIterationsWithoutImprovement
+        self.engine = engine
     }
+}
+
+/// The search methods of ``RoutingSolver``.
+public enum RoutingEngine: String, Sendable, CaseIterable {
+    /// The hybrid genetic search where the model is a pure CVRP of up to 160 customers (up to
+    /// `32 * timeLimit` with longer limits, at most 400), else ruin and recreate. The environment
+    /// variable `HAUL_ROUTING_ENGINE` (a case name) overrides it, for benchmarks.
+    case automatic
+    /// Hybrid genetic search (pure CVRP only: one depot, identical vehicles without fixed cost and
+    /// without time, distance or duration limits, symmetric distances); other models fall back to
+    /// ruin and recreate.
+    case hybridGenetic
+    /// Granular local search with ruin and recreate and simulated annealing, for every variant.
+    case ruinAndRecreate
 }
 
 /// A progress report of a running search.

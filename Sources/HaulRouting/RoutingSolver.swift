@@ -3,11 +3,17 @@ import Foundation
 /// A vehicle routing solver for capacitated problems with time windows, shifts, route limits,
 /// heterogeneous fleets and several depots.
 ///
-/// Method: Clarke-Wright savings (identical vehicles) or cheapest insertion builds a solution; a
+/// Method, for a pure CVRP (one depot, identical vehicles without fixed cost or time, distance and
+/// duration limits, symmetric distances) of up to 160 customers (more with longer time limits, see
+/// ``RoutingEngine/automatic``): a hybrid genetic search
+/// (``RoutingEngine/hybridGenetic``; giant tours, OX crossover, split, a granular local search with
+/// SWAP* and a penalised capacity, feasible and infeasible subpopulations with diversity
+/// management). For everything else, and when that search finds no feasible solution:
+/// Clarke-Wright savings (identical vehicles) or cheapest insertion builds a solution; a
 /// granular local search (relocate, swap, 2-opt, 2-opt*, pair moves) brings it to a local optimum;
 /// then, until the time limit, ruin and recreate (strings of nearby customers removed, cheapest
 /// insertion with blinks) followed by the local search, accepted by a simulated-annealing rule.
-/// All constraints are hard: every intermediate solution is feasible.
+/// In that search all constraints are hard: every intermediate solution is feasible.
 public enum RoutingSolver {
     /// Default number of iterations of one annealing cycle when no iteration limit is given.
     static let defaultCycle = 10_000
@@ -36,6 +42,17 @@ public enum RoutingSolver {
         precondition(errors.isEmpty, "invalid RoutingModel: " + errors.joined(separator: "; "))
         let timeLimit = options.timeLimit.isNaN ? 0 : max(0, options.timeLimit)
         var stop = StopCheck(clockStart: .now, timeLimit: timeLimit, isCancelled: options.isCancelled)
+        var engine = options.engine
+        if engine == .automatic, let name = ProcessInfo.processInfo.environment["HAUL_ROUTING_ENGINE"],
+           let chosen = RoutingEngine(rawValue: name) {
+            engine = chosen
+        }
+        if !verify && timeLimit > 0 && engine != .ruinAndRecreate,
+           let instance = CVRPInstance.make(model),
+           engine == .hybridGenetic || instance.n <= hybridGeneticMaxCustomers(timeLimit: timeLimit),
+           let solution = runHybridGenetic(model, instance: instance, options: options, stop: &stop) {
+            return (solution, [])
+        }
         var state = SearchState(model: model, seed: options.seed)
         state.verify = verify
         state.construct()
@@ -99,6 +116,47 @@ public enum RoutingSolver {
         return (solution, state.verifyLog)
     }
 
+    /// Largest pure CVRP that ``RoutingEngine/automatic`` gives to the hybrid genetic search; larger
+    /// ones go to ruin and recreate, which reaches a good solution sooner. Measured at 5 s on the X
+    /// instances (Benchmarks/README.md): the genetic search wins up to about 160 customers. It needs
+    /// time for its initial population, so the bound grows with the time limit (an assumption not yet
+    /// measured beyond 5 s), up to 400 customers.
+    static func hybridGeneticMaxCustomers(timeLimit: Double) -> Int {
+        Int(min(400, max(160, 32 * timeLimit)))
+    }
+
+    /// Runs the hybrid genetic search; `nil` when it found no feasible solution.
+    static func runHybridGenetic(
+        _ model: RoutingModel, instance: CVRPInstance, options: RoutingSearchOptions, stop: inout StopCheck
+    ) -> RoutingSolution? {
+        var search = HybridGeneticSearch(instance, seed: options.seed)
+        var reporter = ProgressReporter(callback: options.onProgress)
+        let scale = instance.costPerDistance
+        let timer = stop
+        search.run(
+            stop: &stop, maxIterations: options.maxIterations,
+            maxIterationsWithoutImprovement: options.maxIterationsWithoutImprovement
+        ) { distance, iterations in
+            reporter.improved(cost: distance * scale, unassigned: 0, elapsed: timer.elapsed(), iterations: iterations)
+        }
+        reporter.finish(elapsed: stop.elapsed(), iterations: search.iterations)
+        guard let best = search.bestRoutes else { return nil }
+        var routes: [PlannedRoute] = []
+        var cost = 0.0
+        var distance = 0.0
+        for (k, seq) in best.enumerated() {
+            let stops = seq.map { instance.modelNode[$0] }
+            let (route, violations) = RouteEvaluator.evaluate(model: model, vehicle: k, stops: stops)
+            guard violations.isEmpty else { return nil }
+            cost += RouteEvaluator.cost(model: model, route: route)
+            distance += route.distance
+            routes.append(route)
+        }
+        return RoutingSolution(
+            routes: routes, unassigned: [], cost: cost, distance: distance,
+            iterations: search.iterations, seconds: stop.elapsed())
+    }
+
     /// The solution of the construction heuristics alone (no local search), for comparisons.
     static func constructionOnly(_ model: RoutingModel, seed: UInt64 = 1) -> RoutingSolution {
         var state = SearchState(model: model, seed: seed)
@@ -135,8 +193,12 @@ struct ProgressReporter {
     var pending: RoutingProgress?
 
     mutating func improved(_ best: SearchState.Snapshot, elapsed: Double, iterations: Int) {
+        improved(cost: best.cost, unassigned: best.unassigned.count, elapsed: elapsed, iterations: iterations)
+    }
+
+    mutating func improved(cost: Double, unassigned: Int, elapsed: Double, iterations: Int) {
         guard let callback else { return }
-        let p = RoutingProgress(bestCost: best.cost, elapsed: elapsed, iterations: iterations, unassigned: best.unassigned.count)
+        let p = RoutingProgress(bestCost: cost, elapsed: elapsed, iterations: iterations, unassigned: unassigned)
         if elapsed - lastReport >= 0.1 {
             callback(p)
             lastReport = elapsed

@@ -6,7 +6,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a solver over a folder of standard instances and report gaps to the known optima.",
-        subcommands: [AllocationBench.self, RoutingBench.self, OnlineBench.self, AllocationABBench.self, LoadingBench.self])
+        subcommands: [AllocationBench.self, RoutingBench.self, OnlineBench.self, AllocationABBench.self, LoadingBench.self,
+                      JobStoreBench.self])
 }
 
 /// `haul bench allocation`: every SSCFLP instance of a folder against the folder's `os` optima.

@@ -1,2 +1,0 @@
-// Placeholder: the HTTP service (issue 6).
-import HaulJobs
