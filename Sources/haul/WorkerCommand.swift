@@ -43,20 +43,11 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
-        guard lease >= 0.3 && lease <= 86_400 else { throw ValidationError("--lease must be between 0.3 and 86400 seconds") }
-        guard maxTimeLimit >= 0 && maxTimeLimit <= 1_000_000 else { throw ValidationError("--max-time-limit must be between 0 and 1000000") }
-        guard grace >= 0 && grace <= 86_400 else { throw ValidationError("--grace must be between 0 and 86400 seconds") }
-        guard poll > 0 && poll <= 60 else { throw ValidationError("--poll must be between 0 and 60 seconds") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        try ServiceCommandSupport.validateWorkerFlags(lease: lease, grace: grace, poll: poll, maxTimeLimit: maxTimeLimit, logLevel: logLevel)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ServiceCommandSupport.bootstrapLogging(level: logLevel)
         var logger = Logger(label: "haul.worker")
         do {
             _ = try JobStoreLocation(url: store)
