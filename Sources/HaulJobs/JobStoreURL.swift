@@ -12,7 +12,7 @@ public enum JobStoreLocation: Sendable, Equatable {
     /// Parses a store URL.
     ///
     /// - `sqlite:PATH`, `sqlite://PATH` (e.g. `sqlite:jobs.db`, `sqlite:///var/lib/haul/jobs.db`);
-    ///   `?synchronous=off|normal|full` sets SQLite's sync level (default `normal`).
+    ///   `?synchronous=off|normal|full` sets SQLite's sync level (default `full`).
     /// - `postgres://` or `postgresql://user:password@host:port/database`, default port 5432;
     ///   `?schema=NAME` keeps the tables in that schema (default `public`); `sslmode` is `disable`
     ///   (default), `require` (encrypted, certificate not checked) or `verify-full`.
@@ -25,7 +25,7 @@ public enum JobStoreLocation: Sendable, Equatable {
         if url.hasPrefix("sqlite:") {
             var rest = String(url.dropFirst("sqlite:".count))
             if rest.hasPrefix("//") { rest.removeFirst(2) }
-            var synchronous = SQLiteJobStore.Synchronous.normal
+            var synchronous = SQLiteJobStore.Synchronous.full
             if let q = rest.firstIndex(of: "?") {
                 for item in rest[rest.index(after: q)...].split(separator: "&") {
                     let pair = item.split(separator: "=", maxSplits: 1).map(String.init)

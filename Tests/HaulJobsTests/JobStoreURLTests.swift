@@ -3,8 +3,8 @@ import XCTest
 
 final class JobStoreURLTests: XCTestCase {
     func testSQLiteURLs() throws {
-        XCTAssertEqual(try JobStoreLocation(url: "sqlite:jobs.db"), .sqlite(path: "jobs.db", synchronous: .normal))
-        XCTAssertEqual(try JobStoreLocation(url: "sqlite:///var/lib/haul/jobs.db"), .sqlite(path: "/var/lib/haul/jobs.db", synchronous: .normal))
+        XCTAssertEqual(try JobStoreLocation(url: "sqlite:jobs.db"), .sqlite(path: "jobs.db", synchronous: .full))
+        XCTAssertEqual(try JobStoreLocation(url: "sqlite:///var/lib/haul/jobs.db"), .sqlite(path: "/var/lib/haul/jobs.db", synchronous: .full))
         XCTAssertEqual(try JobStoreLocation(url: "sqlite:data/j.db?synchronous=full"), .sqlite(path: "data/j.db", synchronous: .full))
     }
 
