@@ -97,19 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         if registry.count == 0 {
             logger.warning("no tenant tokens: every /v1 request will get 401 (set --tokens FILE or HAUL_TOKENS)")
         }
-        do {
-            _ = try JobStoreLocation(url: store)
-        } catch {
-            StandardError.write("haul: \(error)\n")
-            throw HaulExit.invalidInput
-        }
-        let jobStore: any JobStore
-        do {
-            jobStore = try await openJobStore(url: store, logger: logger)
-        } catch {
-            StandardError.write("haul: cannot open the job store \(JobStoreLocation.redacted(store)): \(error)\n")
-            throw HaulExit.internalError
-        }
+        let jobStore = try await ServiceCommandSupport.openStore(store, logger: logger)
         let limits = ServiceLimits(maxBodyBytes: maxBodyBytes, maxEntities: maxEntities, maxTimeLimit: maxTimeLimit,
                                    maxJobsInFlightPerTenant: maxInFlight, maxSyncTimeLimit: maxSyncTimeLimit,
                                    maxConcurrentSolves: solveConcurrency)

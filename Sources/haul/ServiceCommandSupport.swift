@@ -1,4 +1,5 @@
 import ArgumentParser
+import HaulJobs
 import Logging
 
 /// What `haul serve` and `haul worker` share: their worker flags' ranges and logging set-up.
@@ -19,6 +20,22 @@ enum ServiceCommandSupport {
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
+        }
+    }
+
+    /// Opens the store named by `--store`: exit 2 for a malformed URL, 4 when it cannot be opened.
+    static func openStore(_ url: String, logger: Logger) async throws -> any JobStore {
+        do {
+            _ = try JobStoreLocation(url: url)
+        } catch {
+            StandardError.write("haul: \(error)\n")
+            throw HaulExit.invalidInput
+        }
+        do {
+            return try await openJobStore(url: url, logger: logger)
+        } catch {
+            StandardError.write("haul: cannot open the job store \(JobStoreLocation.redacted(url)): \(error)\n")
+            throw HaulExit.internalError
         }
     }
 }

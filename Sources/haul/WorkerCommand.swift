@@ -49,19 +49,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         ServiceCommandSupport.bootstrapLogging(level: logLevel)
         var logger = Logger(label: "haul.worker")
-        do {
-            _ = try JobStoreLocation(url: store)
-        } catch {
-            StandardError.write("haul: \(error)\n")
-            throw HaulExit.invalidInput
-        }
-        let jobStore: any JobStore
-        do {
-            jobStore = try await openJobStore(url: store, logger: logger)
-        } catch {
-            StandardError.write("haul: cannot open the job store \(JobStoreLocation.redacted(store)): \(error)\n")
-            throw HaulExit.internalError
-        }
+        let jobStore = try await ServiceCommandSupport.openStore(store, logger: logger)
         var configuration = WorkerConfiguration(concurrency: workers, leaseDuration: lease, pollInterval: poll,
                                                 maxTimeLimit: maxTimeLimit, shutdownGracePeriod: grace)
         if let workerId { configuration.workerID = workerId }
