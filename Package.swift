@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Haul", dependencies: ["HaulCore", "HaulRouting", "HaulAllocation", "HaulLoading"]),
         // Independent plan checkers: recompute feasibility and cost from the problem alone.
         .target(name: "HaulCheck", dependencies: ["HaulCore"]),
+        // SVG pictures of plans (routes, allocations, loaded cargo spaces).
+        .target(name: "HaulRender", dependencies: ["HaulCore"]),
         // SQLite 3 from Debian's libsqlite3-dev, for the embedded job store.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "HaulJobs", dependencies: [
@@ -38,6 +40,7 @@ let package = Package(
         .target(name: "HaulServer", dependencies: [
             "HaulJobs",
             "Haul",
+            "HaulRender",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -47,6 +50,7 @@ let package = Package(
             "HaulAllocation",
             "HaulLoading",
             "HaulCheck",
+            "HaulRender",
             "HaulJobs",
             "HaulServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
