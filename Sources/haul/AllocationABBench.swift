@@ -21,6 +21,7 @@ struct AllocationABBench: ParsableCommand {
     @Option(name: .long, help: "Total demand / total capacity, in (0, 1].") var tightness = 0.8
     @Option(name: .long, help: "Seed of the generator.") var seed: UInt64 = 1
     @Option(name: .long, help: "Seconds for each batch solve.") var timeLimit = 30.0
+    @Flag(name: [.short, .long], help: "No progress line on standard error.") var quiet = false
 
     func validate() throws {
         guard warehouses >= 1, orders.allSatisfy({ $0 >= 1 }), clusters >= 1 else { throw ValidationError("counts must be at least 1") }
@@ -42,7 +43,8 @@ struct AllocationABBench: ParsableCommand {
                 if let r = try allocator.allocate(order) { onlineCost += problem.costPerUnitDistance * r.distance * r.quantity } else { unserved += 1 }
             }
             let onlineSeconds = clock.elapsed
-            let plan = try solveBlocking(.allocation(problem), options: SolveOptions(timeLimit: timeLimit))
+            let plan = try solveShowingProgress(.allocation(problem), options: SolveOptions(timeLimit: timeLimit), quiet: quiet,
+                                                label: "\(n) orders, batch")
             let ratio = 100 * (onlineCost - plan.objective) / max(plan.objective, 1e-9)
             print([String(n), String(format: "%.1f", onlineCost), String(unserved), String(format: "%.3f", onlineSeconds),
                    String(format: "%.1f", plan.objective), plan.bound.map { String(format: "%.1f", $0) } ?? "",

@@ -29,6 +29,9 @@ struct AllocationBench: ParsableCommand {
     @Option(name: .long, help: "Only the first N instances.")
     var limit: Int?
 
+    @Flag(name: [.short, .long], help: "No progress line on standard error.")
+    var quiet = false
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if !(timeLimit >= 0 && timeLimit <= 1_000_000) { throw ValidationError("--time-limit must be between 0 and 1000000 seconds") }
@@ -52,13 +55,15 @@ struct AllocationBench: ParsableCommand {
         var gaps: [Double] = []
         var totalSeconds = 0.0
         var provenOptimal = 0
-        for name in names.prefix(limit ?? names.count) {
+        let chosen = names.prefix(limit ?? names.count)
+        for (position, name) in chosen.enumerated() {
             let index = Int(name.dropFirst())! - 1
             let optimum = index < optima.count ? optima[index] : nil
             let row: String
             do {
                 let document = try readProblem(Data(contentsOf: folder.appendingPathComponent(name)), format: .sscflp)
-                let plan = try solveBlocking(document.problem, options: SolveOptions(timeLimit: timeLimit))
+                let plan = try solveShowingProgress(document.problem, options: SolveOptions(timeLimit: timeLimit), quiet: quiet,
+                                                    label: "[\(position + 1)/\(chosen.count)] \(name)", reference: optimum)
                 totalSeconds += plan.stats.seconds
                 if plan.status == .optimal { provenOptimal += 1 }
                 let solved = plan.status == .optimal || plan.status == .feasible

@@ -28,6 +28,7 @@ struct LoadingBench: ParsableCommand {
     @Option(name: .long, help: "Write the CSV here as well as to standard output.") var output: String?
     @Flag(name: .long, help: "Vehicles needed instead of placement: the class's boxes (twice a container's volume) over vans and trucks, against first-fit decreasing and the bound.")
     var vehicles = false
+    @Flag(name: [.short, .long], help: "No progress line on standard error.") var quiet = false
 
     func validate() throws {
         guard (1...7).contains(heterogeneityClass) else { throw ValidationError("--class must be 1...7") }
@@ -54,7 +55,7 @@ struct LoadingBench: ParsableCommand {
             }
             let first = FirstImprovement()
             let options = SolveOptions(timeLimit: timeLimit, seed: seed, progress: { p in first.record(p.elapsed) })
-            let plan = try solveBlocking(.loading(problem), options: options)
+            let plan = try solveShowingProgress(.loading(problem), options: options, quiet: quiet, label: "[\(k)/\(instances)] \(name)")
             let report = LoadingCheck.check(problem, plan)
             let capacity = problem.vehicleTypes[0].cargoSpace!.volume
             let placedVolume = (plan.vehicles ?? []).reduce(0) { $0 + $1.volume }
@@ -95,7 +96,8 @@ extension LoadingBench {
             ]
             let name = String(format: "v%d-%02d", heterogeneityClass, k)
             let ffd = try solveBlocking(.loading(problem), options: SolveOptions(timeLimit: 0, seed: seed))
-            let plan = try solveBlocking(.loading(problem), options: SolveOptions(timeLimit: timeLimit, seed: seed))
+            let plan = try solveShowingProgress(.loading(problem), options: SolveOptions(timeLimit: timeLimit, seed: seed), quiet: quiet,
+                                                label: "[\(k)/\(instances)] \(name)")
             let report = LoadingCheck.check(problem, plan)
             violations += report.violations.count + LoadingCheck.check(problem, ffd).violations.count
             let gap = plan.bound.map { 100 * (plan.objective - $0) / max(plan.objective, 1e-9) }

@@ -34,6 +34,9 @@ struct RoutingBench: ParsableCommand {
     @Option(name: .long, help: "Seed of the solver.")
     var seed: UInt64 = 1
 
+    @Flag(name: [.short, .long], help: "No progress line on standard error.")
+    var quiet = false
+
     func validate() throws {
         if !(timeLimit >= 0 && timeLimit <= 1_000_000) { throw ValidationError("--time-limit must be between 0 and 1000000 seconds") }
         if let limit, limit < 0 { throw ValidationError("--limit must be >= 0") }
@@ -87,8 +90,8 @@ struct RoutingBench: ParsableCommand {
         var totalSeconds = 0.0
         for (position, entry) in entries.enumerated() {
             let tag = "[\(position + 1)/\(entries.count)] \(entry.name)"
-            StandardError.write("\(tag) (\(entry.customers.map { "\($0) customers" } ?? "unreadable")) ...\n")
-            let result = runInstance(entry, table: table)
+            if !quiet { StandardError.write("\(tag) (\(entry.customers.map { "\($0) customers" } ?? "unreadable")) ...\n") }
+            let result = runInstance(entry, table: table, tag: tag)
             if let gap = result.gap, result.feasible { gaps.append(gap) }
             if result.feasible { feasible += 1 }
             totalSeconds += result.seconds ?? 0
@@ -98,8 +101,8 @@ struct RoutingBench: ParsableCommand {
             print(row)
             fflush(nil)
             csv += row + "\n"
-            StandardError.write("\(tag): cost \(result.cost.map(Self.show) ?? "-"), bks \(result.bks.map(Self.show) ?? "-"), gap "
-                + "\(result.gap.map { String(format: "%.3f%%", $0) } ?? "-"), \(result.seconds.map { String(format: "%.1f s", $0) } ?? "-"), \(result.status)\n")
+            if !quiet { StandardError.write("\(tag): cost \(result.cost.map(Self.show) ?? "-"), bks \(result.bks.map(Self.show) ?? "-"), gap "
+                + "\(result.gap.map { String(format: "%.3f%%", $0) } ?? "-"), \(result.seconds.map { String(format: "%.1f s", $0) } ?? "-"), \(result.status)\n") }
         }
         let mean = gaps.isEmpty ? 0 : gaps.reduce(0, +) / Double(gaps.count)
         let summary = String(format: "# mean gap %.4f%% over %d feasible instances with a best-known value; %d of %d plans feasible; ",
@@ -127,7 +130,7 @@ struct RoutingBench: ParsableCommand {
         var feasible = false
     }
 
-    func runInstance(_ entry: Entry, table: [String: Double]) -> Result {
+    func runInstance(_ entry: Entry, table: [String: Double], tag: String) -> Result {
         var result = Result(bks: table[entry.name], status: "")
         if let error = entry.readError {
             result.status = "error: \(error)"
@@ -152,7 +155,8 @@ struct RoutingBench: ParsableCommand {
         let clock = Stopwatch()
         let plan: Plan
         do {
-            plan = try solveBlocking(.routing(instance.problem), options: SolveOptions(timeLimit: timeLimit, seed: seed))
+            plan = try solveShowingProgress(.routing(instance.problem), options: SolveOptions(timeLimit: timeLimit, seed: seed),
+                                          quiet: quiet, label: tag, reference: result.bks)
         } catch {
             result.status = "error: \(error)"
             return result

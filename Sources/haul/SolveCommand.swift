@@ -55,7 +55,7 @@ struct SolveCommand: ParsableCommand {
             throw HaulExit.invalidInput
         }
         var options = effectiveOptions(for: document, timeLimit: timeLimit, seed: seed)
-        let progressLine = quiet ? nil : ProgressLine()
+        let progressLine = ProgressLine.start(quiet: quiet)
         options.progress = progressLine?.report
         let plan: Plan
         do {
@@ -84,55 +84,6 @@ struct SolveCommand: ParsableCommand {
         case .timeLimit: throw HaulExit.noPlan
         case .error: throw HaulExit.internalError
         }
-    }
-}
-
-/// Progress on standard error once a second while a solve runs, starting after the first second:
-/// elapsed time, phase, best objective, bound and gap where known. Overwrites one line on a terminal.
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var latest: SolveProgress?
-    private var printed = false
-    private let clock = Stopwatch()
-    private let timer: DispatchSourceTimer
-
-    init() {
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
-        timer.schedule(deadline: .now() + 1, repeating: 1)
-        timer.setEventHandler { [weak self] in self?.tick() }
-        timer.resume()
-    }
-
-    var report: @Sendable (SolveProgress) -> Void {
-        { [self] progress in
-            lock.lock()
-            latest = progress
-            lock.unlock()
-        }
-    }
-
-    private func tick() {
-        lock.lock()
-        defer { lock.unlock() }
-        var line = String(format: "%7.1fs", clock.elapsed)
-        if let p = latest {
-            line += "  " + p.phase
-            if let o = p.objective { line += String(format: "  best %.6g", o) }
-            if let b = p.bound { line += String(format: "  bound %.6g", b) }
-            if let g = p.gap { line += String(format: "  gap %.3f%%", 100 * g) }
-        } else {
-            line += "  solving"
-        }
-        StandardError.write(StandardError.isTerminal ? "\r\u{1B}[2K" + line : line + "\n")
-        printed = true
-    }
-
-    /// Stops the ticker and ends the progress line.
-    func finish() {
-        timer.cancel()
-        lock.lock()
-        defer { lock.unlock() }
-        if printed && StandardError.isTerminal { StandardError.write("\n") }
     }
 }
 
