@@ -68,5 +68,6 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "HaulCLITests", dependencies: ["Haul", "haul"]),
+        .testTarget(name: "HaulRenderTests", dependencies: ["HaulRender", "HaulCore", "Haul"]),
     ]
 )

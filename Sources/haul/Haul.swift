@@ -11,5 +11,5 @@ struct HaulCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [SolveCommand.self, CheckCommand.self, BenchCommand.self, ServeCommand.self, WorkerCommand.self,
-                      SubmitCommand.self])
+                      SubmitCommand.self, RenderCommand.self])
 }
