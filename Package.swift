@@ -43,6 +43,10 @@ let package = Package(
             "HaulRender",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [
+            // The web page at / (index.html, app.js, style.css) and the examples it offers
+            // (Web/examples links to Instances/examples), compiled into the binary.
+            .embedInCode("Web"),
         ]),
         .executableTarget(name: "haul", dependencies: [
             "Haul",

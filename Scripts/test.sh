@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, checks the JSON schemas, then runs the whole suite.
+# The test command: installs what is missing (with Chromium for the web page's browser test), checks
+# the JSON schemas, then runs the whole suite.
 # Release mode with testing enabled: solver code in debug builds runs 10-50x slower.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash Scripts/install-deps.sh
+bash Scripts/install-deps.sh --tests
 export HAUL_INSTANCES="${HAUL_INSTANCES:-$(cd .. && pwd)/shared/instances}"
 swift build -c release -Xswiftc -enable-testing --build-tests
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HaulCore
+import HaulJobs
 
 /// A client-visible error: an HTTP status and a JSON body naming the rule that was broken,
 /// `{"error": {"code": "...", "message": "...", "details": [{"path": "...", "message": "..."}]}}`.
@@ -72,6 +73,18 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static let unauthorized = APIError(.unauthorized, code: "unauthorized",
                                        message: "send Authorization: Bearer TOKEN with a valid API token",
                                        headers: [.wwwAuthenticate: "Bearer"])
+
+    /// `409 no_plan`: the job has not succeeded (yet), so there is no plan to show.
+    static func noPlan(_ job: JobRecord) -> APIError {
+        let why: String
+        switch job.status {
+        case .queued, .running: why = "is \(job.status.rawValue); its plan exists once it has succeeded"
+        case .failed, .cancelled: why = "is \(job.status.rawValue) and has no plan"
+        case .succeeded: why = "has succeeded but stored no plan"
+        }
+        return APIError(.conflict, code: "no_plan", message: "job \(job.id) \(why)",
+                        details: [Detail(path: "status", message: "must be succeeded")])
+    }
 
     static func notFound(_ what: String) -> APIError {
         APIError(.notFound, code: "not_found", message: what)

@@ -43,6 +43,7 @@ public struct HaulService: Sendable {
         let router = Router(context: HaulRequestContext.self)
         router.add(middleware: RequestMiddleware(metrics: metrics))
         operations.add(to: router)
+        WebRoutes().add(to: router)
         let v1 = router.group("v1").add(middleware: TenantAuthMiddleware(tokens: configuration.tokens))
         JobRoutes(store: store, limits: configuration.limits, maxAttempts: configuration.maxAttempts, gate: inFlight,
                   metrics: metrics).add(to: v1)

@@ -253,6 +253,64 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/jobs/{id}/plan.svg": {
+      "get": {
+        "operationId": "getJobPlanPicture",
+        "summary": "The job's plan drawn over its problem (SVG)",
+        "description": "Routes on a map of depots and customers, orders coloured by warehouse, or the loaded cargo spaces, by kind. Same tenant scoping as GET /v1/jobs/{id}.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/RequestId"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The picture (`Cache-Control: private, max-age=3600`; a succeeded job's plan never changes).",
+            "content": {
+              "image/svg+xml": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          },
+          "409": {
+            "description": "`no_plan`: the job has not succeeded (queued, running, failed or cancelled).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "`plan_not_drawable`: the renderer cannot draw this plan.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/v1/solve": {
       "post": {
         "operationId": "solve",
@@ -760,6 +818,206 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Error"
           }
         }
+      }
+    },
+    "/": {
+      "get": {
+        "operationId": "webPage",
+        "summary": "The web page: submit a problem, watch the job, see the plan",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "HTML page (with `Content-Security-Policy`) that calls this API from the browser with the token the user enters.",
+            "headers": {
+              "ETag": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Strong tag of the content; send it back as If-None-Match."
+              },
+              "Cache-Control": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "`no-cache`: revalidate on every use."
+              }
+            },
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "Not modified (If-None-Match named the current ETag)."
+          }
+        }
+      }
+    },
+    "/web/{file}": {
+      "get": {
+        "operationId": "webAsset",
+        "summary": "A file of the web page",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "`app.js` (text/javascript) or `style.css` (text/css).",
+            "headers": {
+              "ETag": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Strong tag of the content; send it back as If-None-Match."
+              },
+              "Cache-Control": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "`no-cache`: revalidate on every use."
+              }
+            },
+            "content": {
+              "text/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "Not modified (If-None-Match named the current ETag)."
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        },
+        "parameters": [
+          {
+            "name": "file",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "`app.js` or `style.css`"
+          }
+        ]
+      }
+    },
+    "/examples": {
+      "get": {
+        "operationId": "listExamples",
+        "summary": "The example problems the web page offers",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Name, problem kind and address of each example.",
+            "headers": {
+              "ETag": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Strong tag of the content; send it back as If-None-Match."
+              },
+              "Cache-Control": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "`no-cache`: revalidate on every use."
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "examples"
+                  ],
+                  "properties": {
+                    "examples": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "name",
+                          "kind",
+                          "href"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "kind": {
+                            "type": "string"
+                          },
+                          "href": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "Not modified (If-None-Match named the current ETag)."
+          }
+        }
+      }
+    },
+    "/examples/{file}": {
+      "get": {
+        "operationId": "getExample",
+        "summary": "One example problem (as in Instances/examples)",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The problem document.",
+            "headers": {
+              "ETag": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "Strong tag of the content; send it back as If-None-Match."
+              },
+              "Cache-Control": {
+                "schema": {
+                  "type": "string"
+                },
+                "description": "`no-cache`: revalidate on every use."
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "description": "A problem document (docs/problem.schema.json)."
+                }
+              }
+            }
+          },
+          "304": {
+            "description": "Not modified (If-None-Match named the current ETag)."
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        },
+        "parameters": [
+          {
+            "name": "file",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "`NAME.json`, e.g. `routing-small.json`"
+          }
+        ]
       }
     }
   },

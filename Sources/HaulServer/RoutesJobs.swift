@@ -1,9 +1,11 @@
 import Foundation
+import Haul
 import HaulJobs
+import HaulRender
 import Hummingbird
 import Logging
 
-/// `POST /v1/jobs`, `GET /v1/jobs/{id}`, `GET /v1/jobs`, `DELETE /v1/jobs/{id}`.
+/// `POST /v1/jobs`, `GET /v1/jobs/{id}`, `GET /v1/jobs/{id}/plan.svg`, `GET /v1/jobs`, `DELETE /v1/jobs/{id}`.
 struct JobRoutes: Sendable {
     let store: any JobStore
     let limits: ServiceLimits
@@ -15,6 +17,7 @@ struct JobRoutes: Sendable {
         group.post("jobs") { request, context in try await submit(request, context) }
         group.get("jobs") { request, context in try await list(request, context) }
         group.get("jobs/{id}") { request, context in try await show(request, context) }
+        group.get("jobs/{id}/plan.svg") { request, context in try await planPicture(request, context) }
         group.delete("jobs/{id}") { request, context in try await cancel(request, context) }
     }
 
@@ -54,6 +57,39 @@ struct JobRoutes: Sendable {
         let id = try jobID(context)
         guard let job = try await store.job(id: id, tenant: context.tenant!) else { throw APIError.notFound("no job \(id)") }
         return json(.ok, jobJSON(job, includePlan: true))
+    }
+
+    /// The job's plan drawn over its problem by ``PlanRenderer`` (`image/svg+xml`); `409 no_plan`
+    /// until the job has succeeded, `422 plan_not_drawable` when the renderer refuses the plan.
+    func planPicture(_ request: Request, _ context: HaulRequestContext) async throws -> Response {
+        let id = try jobID(context)
+        guard let job = try await store.job(id: id, tenant: context.tenant!) else { throw APIError.notFound("no job \(id)") }
+        guard job.status == .succeeded, let storedPlan = job.plan else { throw APIError.noPlan(job) }
+        let problem: Problem, plan: Plan
+        do {
+            problem = try ProblemDocument.decode(job.problem).problem
+            plan = try JSONDecoder().decode(Plan.self, from: storedPlan)
+        } catch {
+            context.logger.error("stored job unreadable", metadata: ["job-id": "\(id)", "error": "\(String(describing: error).prefix(300))"])
+            throw APIError(.internalServerError, code: "stored_job_unreadable",
+                           message: "the stored problem or plan of job \(id) cannot be read")
+        }
+        let svg: String
+        do {
+            svg = try PlanRenderer.svg(problem: problem, plan: plan)
+        } catch {
+            throw APIError(.unprocessableContent, code: "plan_not_drawable",
+                           message: "the plan of job \(id) cannot be drawn: \(String(describing: error).prefix(500))")
+        }
+        return Response(status: .ok, headers: [
+            .contentType: "image/svg+xml",
+            // A succeeded job's plan never changes; the picture is the tenant's own.
+            .cacheControl: "private, max-age=3600",
+            .contentDisposition: "inline; filename=\"job-\(id)-plan.svg\"",
+            // Opened on its own, the picture may load nothing and run nothing.
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            .xContentTypeOptions: "nosniff",
+        ], body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
     func cancel(_ request: Request, _ context: HaulRequestContext) async throws -> Response {
