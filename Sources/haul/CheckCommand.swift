@@ -31,26 +31,7 @@ struct CheckCommand: ParsableCommand {
     var allowPartial = false
 
     func run() throws {
-        let document: ProblemDocument
-        let planValue: Plan
-        do {
-            document = try readProblem(try Data(contentsOf: URL(fileURLWithPath: problem)), format: format)
-        } catch let error as InvalidProblemError {
-            StandardError.write("haul: \(problem): \(error.description)\n")
-            throw HaulExit.invalidInput
-        } catch {
-            StandardError.write("haul: cannot read \(problem): \(error.localizedDescription)\n")
-            throw HaulExit.invalidInput
-        }
-        do {
-            planValue = try decodePlan(try Data(contentsOf: URL(fileURLWithPath: plan)))
-        } catch let error as PlanDecodingError {
-            StandardError.write("haul: \(plan): \(error.description)\n")
-            throw HaulExit.invalidInput
-        } catch {
-            StandardError.write("haul: cannot read \(plan): \(error.localizedDescription)\n")
-            throw HaulExit.invalidInput
-        }
+        let (document, planValue) = try readProblemAndPlan(problem: problem, plan: plan, format: format)
         let report = checkPlan(planValue, against: document.problem)
         var violations = report.violations
         let complete = planValue.status == .feasible || planValue.status == .optimal

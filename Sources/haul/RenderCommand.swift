@@ -53,26 +53,7 @@ struct RenderCommand: ParsableCommand {
             StandardError.write("haul: \(output): only SVG output is supported; write FILE.svg and convert it (e.g. rsvg-convert -o plan.png plan.svg)\n")
             throw HaulExit.invalidInput
         }
-        let document: ProblemDocument
-        let planValue: Plan
-        do {
-            document = try readProblem(try Data(contentsOf: URL(fileURLWithPath: problem)), format: format)
-        } catch let error as InvalidProblemError {
-            StandardError.write("haul: \(problem): \(error.description)\n")
-            throw HaulExit.invalidInput
-        } catch {
-            StandardError.write("haul: cannot read \(problem): \(error.localizedDescription)\n")
-            throw HaulExit.invalidInput
-        }
-        do {
-            planValue = try decodePlan(try Data(contentsOf: URL(fileURLWithPath: plan)))
-        } catch let error as PlanDecodingError {
-            StandardError.write("haul: \(plan): \(error.description)\n")
-            throw HaulExit.invalidInput
-        } catch {
-            StandardError.write("haul: cannot read \(plan): \(error.localizedDescription)\n")
-            throw HaulExit.invalidInput
-        }
+        let (document, planValue) = try readProblemAndPlan(problem: problem, plan: plan, format: format)
         let svg: String
         do {
             svg = try PlanRenderer.svg(problem: document.problem, plan: planValue,
