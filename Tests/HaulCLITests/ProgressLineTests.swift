@@ -34,9 +34,31 @@ final class ProgressLineTests: XCTestCase {
         return url.path
     }
 
+    /// A routing problem large enough that the search runs past the first tick even in a release
+    /// build: small examples converge (and return) well within a second.
+    private func largeRoutingProblem() throws -> String {
+        var generator = UInt64(12345)
+        func next() -> Double {
+            generator = generator &* 6364136223846793005 &+ 1442695040888963407
+            return Double(generator >> 11) / Double(1 << 53) * 1000
+        }
+        let customers = (1...1000).map { i in
+            "{\"id\": \"c\(i)\", \"location\": {\"x\": \(next()), \"y\": \(next())}, \"demand\": [1]}"
+        }
+        let text = """
+            {"schemaVersion": 1, "kind": "routing",
+             "depots": [{"id": "hub", "location": {"x": 500, "y": 500}}],
+             "vehicleTypes": [{"id": "van", "count": 100, "capacity": [20]}],
+             "customers": [\(customers.joined(separator: ",\n"))]}
+            """
+        let path = temporaryFile("large.json")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     func testSolveShowsTheBestObjectiveOnATerminal() throws {
         let output = temporaryFile("plan.json")
-        let run = try runOnTerminal(["solve", example("routing-city"), "--time-limit", "2.5", "-o", output])
+        let run = try runOnTerminal(["solve", try largeRoutingProblem(), "--time-limit", "3", "-o", output])
         XCTAssertEqual(run.status, 0, run.transcript)
         XCTAssertTrue(run.transcript.contains(erase), "no progress line in: \(run.transcript.debugDescription)")
         XCTAssertTrue(run.transcript.contains("best "), run.transcript.debugDescription)
