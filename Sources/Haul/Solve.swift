@@ -82,13 +82,15 @@ func solveValidated(_ problem: Problem, options: SolveOptions) -> Plan {
         // then return before their time limit.
         let patience = max(10_000, 100 * p.customers.count)
         var searchOptions = RoutingSearchOptions(timeLimit: options.timeLimit, seed: options.seed, isCancelled: options.isCancelled,
-                                                 maxIterationsWithoutImprovement: patience)
+                                                 maxIterationsWithoutImprovement: patience,
+                                                 routeFeasibility: planning.routeFeasibility(seed: options.seed))
         if let report = options.progress {
             searchOptions.onProgress = { (p: RoutingProgress) in
                 report(SolveProgress(elapsed: clock.elapsed, objective: p.bestCost, phase: "local search"))
             }
         }
-        return planning.plan(from: RoutingSolver.solve(planning.model, options: searchOptions))
+        return planning.plan(from: RoutingSolver.solve(planning.model, options: searchOptions), seed: options.seed,
+                             isCancelled: options.isCancelled)
     case let .allocation(p):
         return AllocationSolver.solve(p, options: options)
     case let .loading(p):

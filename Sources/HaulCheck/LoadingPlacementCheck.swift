@@ -8,6 +8,8 @@ struct PlacementRules {
     let itemIndex: [String: Int]
     /// Path of the vehicle in the plan, e.g. `vehicles[0]`.
     let path: String
+    /// Whose items may be placed, for messages about others (`nil`: the problem's).
+    var scope: String? = nil
 
     private struct Box {
         var item: Int
@@ -23,7 +25,10 @@ struct PlacementRules {
         let onBoardSet = Set(onBoard)
         for (k, p) in placements.enumerated() {
             let at = "\(path).placements[\(k)]"
-            guard let i = itemIndex[p.item] else { fail(at, "unknown item \"\(p.item)\""); continue }
+            guard let i = itemIndex[p.item] else {
+                fail(at, scope.map { "\"\(p.item)\" is not an item of \($0)" } ?? "unknown item \"\(p.item)\"")
+                continue
+            }
             if !onBoardSet.contains(i) { fail(at, "item \"\(p.item)\" is placed but not in the vehicle's items") }
             if !placedOnce.insert(i).inserted { fail(at, "item \"\(p.item)\" is placed twice"); continue }
             let item = problem.items[i]

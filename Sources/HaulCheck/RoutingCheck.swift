@@ -48,6 +48,7 @@ public enum RoutingCheck {
             if route.endDepot != endID { fail("\(path).endDepot", "is \"\(route.endDepot)\"; vehicle type \"\(type.id)\" ends at \"\(endID)\"") }
 
             var stops: [Customer] = []
+            var stopIndices: [Int] = []
             for (k, stop) in route.stops.enumerated() {
                 guard let i = customerIndex[stop.customer] else {
                     fail("\(path).stops[\(k)].customer", "\"\(stop.customer)\" is not a customer of the problem")
@@ -59,6 +60,7 @@ public enum RoutingCheck {
                     servedAt[i] = "\(path).stops[\(k)]"
                 }
                 stops.append(problem.customers[i])
+                stopIndices.append(i)
             }
             guard stops.count == route.stops.count else { continue }
 
@@ -121,6 +123,9 @@ public enum RoutingCheck {
             let cost = stops.isEmpty ? 0 : type.fixedCost + type.costPerDistance * distance
             if !agrees(route.cost, cost) { fail("\(path).cost", "states \(route.cost), recomputed \(cost)") }
             objective += cost
+
+            // Loading of the customers' items.
+            checkLoading(problem, route: route, type: t, customers: stopIndices, path: path, fail: fail)
         }
 
         // Every customer served once or listed as unassigned.
@@ -138,6 +143,33 @@ public enum RoutingCheck {
         }
         checkObjective(plan, recomputed: objective, into: &violations)
         return CheckReport(violations: violations, recomputedObjective: objective)
+    }
+}
+
+extension RoutingCheck {
+    /// The placements of one route: the items of exactly its customers, each placed once inside
+    /// the cargo space of its vehicle type, without overlap, supported, fragile under fragile
+    /// only, within load-bearing limits and, unless `loading.unloadingOrder` is false, unloadable
+    /// in the reverse of the visiting order. With `loading.enforce`, a route with items must have
+    /// placements.
+    static func checkLoading(_ problem: RoutingProblem, route: RoutePlan, type t: Int, customers: [Int], path: String,
+                             fail: (String, String) -> Void) {
+        let loading = problem.routeLoadingProblem(vehicleType: t, customers: customers)
+        guard let placements = route.placements else {
+            if problem.loadingOptions.enforce && !loading.items.isEmpty {
+                fail("\(path).placements", "missing: the route's customers have \(loading.items.count) item(s) and the problem enforces loading")
+            }
+            return
+        }
+        guard let space = problem.vehicleTypes[t].cargoSpace else {
+            if !placements.isEmpty { fail("\(path).placements", "vehicle type \"\(problem.vehicleTypes[t].id)\" has no cargoSpace") }
+            return
+        }
+        var itemIndex: [String: Int] = [:]
+        for (k, item) in loading.items.enumerated() where itemIndex[item.id] == nil { itemIndex[item.id] = k }
+        PlacementRules(problem: loading, space: space, ranks: loading.stopRanks, itemIndex: itemIndex, path: path,
+                       scope: "the route's customers")
+            .check(placements, onBoard: Array(loading.items.indices), fail: fail)
     }
 }
 

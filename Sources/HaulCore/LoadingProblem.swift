@@ -151,15 +151,7 @@ public struct LoadingProblem: Sendable, Equatable {
         for node in root.field("vehicleTypes").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
             node.rejectUnknownFields(["id", "count", "cost", "weightLimit", "volumeLimit", "cargoSpace"])
-            var space: CargoSpace?
-            let s = node.field("cargoSpace")
-            if s.object(required: false) {
-                s.rejectUnknownFields(["length", "width", "height", "supportFraction"])
-                space = CargoSpace(length: s.field("length").number(required: true) ?? 0,
-                                   width: s.field("width").number(required: true) ?? 0,
-                                   height: s.field("height").number(required: true) ?? 0,
-                                   supportFraction: s.field("supportFraction").number() ?? CargoSpace.defaultSupportFraction)
-            }
+            let space = CargoSpace.read(node.field("cargoSpace"))
             problem.vehicleTypes.append(LoadingVehicleType(
                 id: node.field("id").string(required: true) ?? "",
                 count: node.field("count").integer() ?? 1,
@@ -169,23 +161,7 @@ public struct LoadingProblem: Sendable, Equatable {
                 cargoSpace: space))
         }
         for node in root.field("items").array(required: true) ?? [] {
-            guard node.object(required: true) else { continue }
-            node.rejectUnknownFields(["id", "weight", "length", "width", "height", "rotations", "fragile", "stop", "maxLoadOnTop"])
-            var rotations = Rotations.all
-            if let r = node.field("rotations").string() {
-                if let value = Rotations(rawValue: r) { rotations = value }
-                else { node.field("rotations").fail("must be one of \"all\", \"thisSideUp\", \"none\"") }
-            }
-            problem.items.append(LoadingItem(
-                id: node.field("id").string(required: true) ?? "",
-                weight: node.field("weight").number(required: true) ?? 0,
-                length: node.field("length").number(required: true) ?? 0,
-                width: node.field("width").number(required: true) ?? 0,
-                height: node.field("height").number(required: true) ?? 0,
-                rotations: rotations,
-                fragile: node.field("fragile").bool() ?? false,
-                stop: node.field("stop").string(),
-                maxLoadOnTop: node.field("maxLoadOnTop").number()))
+            if let item = LoadingItem.read(node, allowStop: true) { problem.items.append(item) }
         }
         return problem
     }
@@ -206,12 +182,7 @@ public struct LoadingProblem: Sendable, Equatable {
             if let w = v.weightLimit { checkNonNegative([w], PathBuilder.join(p, "weightLimit"), log) }
             if let w = v.volumeLimit { checkNonNegative([w], PathBuilder.join(p, "volumeLimit"), log) }
             if let s = v.cargoSpace {
-                for (key, x) in [("length", s.length), ("width", s.width), ("height", s.height)] where !(x > 0 && x.isFinite) {
-                    log.add(PathBuilder.join(PathBuilder.join(p, "cargoSpace"), key), "must be > 0")
-                }
-                if !(s.supportFraction >= 0 && s.supportFraction <= 1) {
-                    log.add(PathBuilder.join(PathBuilder.join(p, "cargoSpace"), "supportFraction"), "must be between 0 and 1")
-                }
+                s.validate(path: PathBuilder.join(p, "cargoSpace"), log: log)
             } else if placement {
                 log.add(PathBuilder.join(p, "cargoSpace"), "is required when placement is true")
             }
@@ -227,11 +198,7 @@ public struct LoadingProblem: Sendable, Equatable {
         for (i, item) in items.enumerated() {
             let p = PathBuilder.index("items", i)
             iids.register(item.id, path: PathBuilder.join(p, "id"), log: log)
-            checkNonNegative([item.weight], PathBuilder.join(p, "weight"), log)
-            for (key, x) in [("length", item.length), ("width", item.width), ("height", item.height)] where !(x > 0 && x.isFinite) {
-                log.add(PathBuilder.join(p, key), x.isNaN ? "must be a number, found NaN" : "must be > 0")
-            }
-            if let m = item.maxLoadOnTop { checkNonNegative([m], PathBuilder.join(p, "maxLoadOnTop"), log) }
+            item.validateMeasures(path: p, log: log)
             if stopOrder != nil, let s = item.stop, !stopsListed.contains(s) {
                 log.add(PathBuilder.join(p, "stop"), "stop \"\(s)\" is not in stopOrder")
             }
@@ -247,5 +214,62 @@ public struct LoadingProblem: Sendable, Equatable {
         }) {
             log.add(PathBuilder.index("items", i), "fits no vehicle type (weight, volume or dimensions too large)")
         }
+    }
+}
+
+extension CargoSpace {
+    /// Reads an optional `cargoSpace` object `{length, width, height, supportFraction}`.
+    static func read(_ s: DocumentNode) -> CargoSpace? {
+        guard s.object(required: false) else { return nil }
+        s.rejectUnknownFields(["length", "width", "height", "supportFraction"])
+        return CargoSpace(length: s.field("length").number(required: true) ?? 0,
+                          width: s.field("width").number(required: true) ?? 0,
+                          height: s.field("height").number(required: true) ?? 0,
+                          supportFraction: s.field("supportFraction").number() ?? CargoSpace.defaultSupportFraction)
+    }
+
+    /// Positive finite extents and a support fraction between 0 and 1.
+    func validate(path: String, log: IssueLog) {
+        for (key, x) in [("length", length), ("width", width), ("height", height)] where !(x > 0 && x.isFinite) {
+            log.add(PathBuilder.join(path, key), "must be > 0")
+        }
+        if !(supportFraction >= 0 && supportFraction <= 1) {
+            log.add(PathBuilder.join(path, "supportFraction"), "must be between 0 and 1")
+        }
+    }
+}
+
+extension LoadingItem {
+    /// Reads one item object; `allowStop` accepts the `stop` field (loading problems; a routing
+    /// customer's items belong to that customer). `nil` when the node is not an object.
+    static func read(_ node: DocumentNode, allowStop: Bool) -> LoadingItem? {
+        guard node.object(required: true) else { return nil }
+        var fields: Set<String> = ["id", "weight", "length", "width", "height", "rotations", "fragile", "maxLoadOnTop"]
+        if allowStop { fields.insert("stop") }
+        node.rejectUnknownFields(fields)
+        var rotations = Rotations.all
+        if let r = node.field("rotations").string() {
+            if let value = Rotations(rawValue: r) { rotations = value }
+            else { node.field("rotations").fail("must be one of \"all\", \"thisSideUp\", \"none\"") }
+        }
+        return LoadingItem(
+            id: node.field("id").string(required: true) ?? "",
+            weight: node.field("weight").number(required: true) ?? 0,
+            length: node.field("length").number(required: true) ?? 0,
+            width: node.field("width").number(required: true) ?? 0,
+            height: node.field("height").number(required: true) ?? 0,
+            rotations: rotations,
+            fragile: node.field("fragile").bool() ?? false,
+            stop: allowStop ? node.field("stop").string() : nil,
+            maxLoadOnTop: node.field("maxLoadOnTop").number())
+    }
+
+    /// Weight, extents and load-bearing limit of the item at `path`.
+    func validateMeasures(path p: String, log: IssueLog) {
+        checkNonNegative([weight], PathBuilder.join(p, "weight"), log)
+        for (key, x) in [("length", length), ("width", width), ("height", height)] where !(x > 0 && x.isFinite) {
+            log.add(PathBuilder.join(p, key), x.isNaN ? "must be a number, found NaN" : "must be > 0")
+        }
+        if let m = maxLoadOnTop { checkNonNegative([m], PathBuilder.join(p, "maxLoadOnTop"), log) }
     }
 }

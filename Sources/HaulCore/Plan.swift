@@ -63,8 +63,12 @@ public struct RoutePlan: Sendable, Codable, Equatable {
     public var load: [Double]
     /// Fixed cost plus cost per distance times distance.
     public var cost: Double
+    /// Where each item of the route's customers sits in the vehicle's cargo space (problems whose
+    /// customers have items; absent for a route that could not be loaded when loading is not enforced).
+    public var placements: [PlacementPlan]?
     public init(vehicleType: String, vehicle: Int, depot: String, endDepot: String, stops: [StopPlan], departure: Double,
-                returnTime: Double, distance: Double, duration: Double, load: [Double], cost: Double) {
+                returnTime: Double, distance: Double, duration: Double, load: [Double], cost: Double,
+                placements: [PlacementPlan]? = nil) {
         self.vehicleType = vehicleType
         self.vehicle = vehicle
         self.depot = depot
@@ -76,6 +80,7 @@ public struct RoutePlan: Sendable, Codable, Equatable {
         self.duration = duration
         self.load = load
         self.cost = cost
+        self.placements = placements
     }
 }
 

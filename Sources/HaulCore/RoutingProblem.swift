@@ -33,10 +33,13 @@ public struct VehicleType: Sendable, Equatable {
     public var maxDistance: Double?
     /// Longest route in time units, from departure to return.
     public var maxDuration: Double?
+    /// The inside of the vehicle, for customers' ``Customer/items`` (3D loading of each route).
+    /// Weight is not a property of the cargo space: it is one of the `capacity` dimensions.
+    public var cargoSpace: CargoSpace?
 
     public init(id: String, count: Int = 1, capacity: [Double], fixedCost: Double = 0, costPerDistance: Double = 1,
                 depot: String? = nil, endDepot: String? = nil, shift: ClosedInterval? = nil,
-                maxDistance: Double? = nil, maxDuration: Double? = nil) {
+                maxDistance: Double? = nil, maxDuration: Double? = nil, cargoSpace: CargoSpace? = nil) {
         self.id = id
         self.count = count
         self.capacity = capacity
@@ -47,6 +50,7 @@ public struct VehicleType: Sendable, Equatable {
         self.shift = shift
         self.maxDistance = maxDistance
         self.maxDuration = maxDuration
+        self.cargoSpace = cargoSpace
     }
 }
 
@@ -60,13 +64,48 @@ public struct Customer: Sendable, Equatable {
     public var serviceTime: Double
     /// Service must start within this window; arriving early means waiting.
     public var timeWindow: ClosedInterval?
+    /// Boxes delivered to this customer, for the 3D loading of its route (the 3L-CVRP): each
+    /// route's items must fit its vehicle type's ``VehicleType/cargoSpace`` with support,
+    /// fragility, load bearing and, by default, unloading order. An item's `stop` is the customer
+    /// (the field is not read). Item ids are unique over all customers. The items' weights are not
+    /// added to `demand`: give the weight there as one of the capacity dimensions.
+    public var items: [LoadingItem]?
 
-    public init(id: String, location: Location, demand: [Double], serviceTime: Double = 0, timeWindow: ClosedInterval? = nil) {
+    public init(id: String, location: Location, demand: [Double], serviceTime: Double = 0, timeWindow: ClosedInterval? = nil,
+                items: [LoadingItem]? = nil) {
         self.id = id
         self.location = location
         self.demand = demand
         self.serviceTime = serviceTime
         self.timeWindow = timeWindow
+        self.items = items
+    }
+}
+
+/// How the routes of a problem whose customers have ``Customer/items`` are loaded.
+///
+/// JSON key `loading`: `{"enforce": true, "unloadingOrder": true}`, both optional. Without it,
+/// the solver plans the routes as if there were no items and then loads each route (a route
+/// it cannot load gets no `placements` and is named in the plan's `message`).
+public struct RouteLoadingOptions: Sendable, Equatable {
+    /// Whether a route whose items cannot be placed is infeasible (the 3L-CVRP): the solver then
+    /// only returns routes it has loaded, each with its `placements`. Default false.
+    public var enforce: Bool
+    /// Whether the items must be unloadable in visiting order (last in, first out through the
+    /// rear door at x = length): no item of a later customer above an item of an earlier one or
+    /// between it and the door. Default true.
+    public var unloadingOrder: Bool
+
+    public init(enforce: Bool = false, unloadingOrder: Bool = true) {
+        self.enforce = enforce
+        self.unloadingOrder = unloadingOrder
+    }
+
+    static func read(_ node: DocumentNode) -> RouteLoadingOptions? {
+        guard node.object(required: false) else { return nil }
+        node.rejectUnknownFields(["enforce", "unloadingOrder"])
+        return RouteLoadingOptions(enforce: node.field("enforce").bool() ?? false,
+                                   unloadingOrder: node.field("unloadingOrder").bool() ?? true)
     }
 }
 
@@ -76,15 +115,46 @@ public struct RoutingProblem: Sendable, Equatable {
     public var vehicleTypes: [VehicleType]
     public var customers: [Customer]
     public var travel: TravelModel
+    /// How routes are loaded when customers have ``Customer/items``; `nil`: the defaults of
+    /// ``RouteLoadingOptions`` (loading not enforced, unloading order kept).
+    public var loading: RouteLoadingOptions?
 
-    public init(depots: [Depot], vehicleTypes: [VehicleType], customers: [Customer], travel: TravelModel = TravelModel()) {
+    public init(depots: [Depot], vehicleTypes: [VehicleType], customers: [Customer], travel: TravelModel = TravelModel(),
+                loading: RouteLoadingOptions? = nil) {
         self.depots = depots
         self.vehicleTypes = vehicleTypes
         self.customers = customers
         self.travel = travel
+        self.loading = loading
     }
 
-    static let fields: Set<String> = ["depots", "vehicleTypes", "customers", "travel"]
+    static let fields: Set<String> = ["depots", "vehicleTypes", "customers", "travel", "loading"]
+
+    /// Whether some customer has items to load (then every route is loaded in 3D).
+    public var hasItems: Bool { customers.contains { !($0.items ?? []).isEmpty } }
+
+    /// The loading rules in force (the defaults when ``loading`` is `nil`).
+    public var loadingOptions: RouteLoadingOptions { loading ?? RouteLoadingOptions() }
+
+    /// The loading problem of one route: the items of `customers` (indices into ``customers``, in
+    /// visiting order), each with its customer as `stop`, delivered in that order when
+    /// ``RouteLoadingOptions/unloadingOrder`` holds (else without stops), in the cargo space of
+    /// vehicle type `vehicleType` (index into ``vehicleTypes``), with `placement` on. The vehicle
+    /// type's weight limit is not set: weight is a capacity dimension of the routing problem.
+    public func routeLoadingProblem(vehicleType: Int, customers route: [Int]) -> LoadingProblem {
+        let ordered = loadingOptions.unloadingOrder
+        var items: [LoadingItem] = []
+        for c in route {
+            for var item in customers[c].items ?? [] {
+                item.stop = ordered ? customers[c].id : nil
+                items.append(item)
+            }
+        }
+        let type = vehicleTypes[vehicleType]
+        return LoadingProblem(
+            vehicleTypes: [LoadingVehicleType(id: type.id, count: 1, cost: 0, cargoSpace: type.cargoSpace)],
+            items: items, placement: true, stopOrder: ordered ? route.map { customers[$0].id } : nil)
+    }
 
     /// Most depots plus customers in one problem.
     public static let maximumLocations = 10_000
@@ -95,6 +165,7 @@ public struct RoutingProblem: Sendable, Equatable {
     static func read(_ root: DocumentNode) -> RoutingProblem {
         var problem = RoutingProblem(depots: [], vehicleTypes: [], customers: [])
         problem.travel = TravelModel.read(root.field("travel"))
+        problem.loading = RouteLoadingOptions.read(root.field("loading"))
         for node in root.field("depots").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
             node.rejectUnknownFields(["id", "location", "timeWindow"])
@@ -106,7 +177,7 @@ public struct RoutingProblem: Sendable, Equatable {
         for node in root.field("vehicleTypes").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
             node.rejectUnknownFields(["id", "count", "capacity", "fixedCost", "costPerDistance", "depot", "endDepot",
-                                      "shift", "maxDistance", "maxDuration"])
+                                      "shift", "maxDistance", "maxDuration", "cargoSpace"])
             problem.vehicleTypes.append(VehicleType(
                 id: node.field("id").string(required: true) ?? "",
                 count: node.field("count").integer() ?? 1,
@@ -117,18 +188,20 @@ public struct RoutingProblem: Sendable, Equatable {
                 endDepot: node.field("endDepot").string(),
                 shift: node.field("shift").interval(),
                 maxDistance: node.field("maxDistance").number(),
-                maxDuration: node.field("maxDuration").number()))
+                maxDuration: node.field("maxDuration").number(),
+                cargoSpace: CargoSpace.read(node.field("cargoSpace"))))
         }
         let dimensions = problem.dimensions ?? 1
         for node in root.field("customers").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
-            node.rejectUnknownFields(["id", "location", "demand", "serviceTime", "timeWindow"])
+            node.rejectUnknownFields(["id", "location", "demand", "serviceTime", "timeWindow", "items"])
             problem.customers.append(Customer(
                 id: node.field("id").string(required: true) ?? "",
                 location: Location.read(node.field("location")) ?? .planar(x: 0, y: 0),
                 demand: node.field("demand").quantities() ?? Array(repeating: 0, count: dimensions),
                 serviceTime: node.field("serviceTime").number() ?? 0,
-                timeWindow: node.field("timeWindow").interval()))
+                timeWindow: node.field("timeWindow").interval(),
+                items: node.field("items").array(required: false)?.map { LoadingItem.read($0, allowStop: false) ?? LoadingItem(id: "", weight: 0, length: 1, width: 1, height: 1) }))
         }
         return problem
     }
@@ -196,9 +269,52 @@ public struct RoutingProblem: Sendable, Equatable {
                 log.add(PathBuilder.join(p, "demand"), "exceeds the capacity of every vehicle type")
             }
         }
+        validateLoading(into: log, crossChecks: crossChecks)
         let located = depots.enumerated().map { (PathBuilder.join(PathBuilder.index("depots", $0), "location"), $1.location) }
             + customers.enumerated().map { (PathBuilder.join(PathBuilder.index("customers", $0), "location"), $1.location) }
         travel.validate(path: "travel", log: log, locations: located)
+    }
+}
+
+extension RoutingProblem {
+    /// Items, cargo spaces and the loading options.
+    func validateLoading(into log: IssueLog, crossChecks: Bool) {
+        let withItems = hasItems
+        for (i, v) in vehicleTypes.enumerated() {
+            let p = PathBuilder.join(PathBuilder.index("vehicleTypes", i), "cargoSpace")
+            if let space = v.cargoSpace {
+                space.validate(path: p, log: log)
+            } else if withItems && v.count > 0 {
+                log.add(p, "is required when customers have items")
+            }
+        }
+        guard withItems else { return }
+        var itemIds = IdRegistry()
+        var itemCount = 0
+        for (c, customer) in customers.enumerated() {
+            for (k, item) in (customer.items ?? []).enumerated() {
+                let p = PathBuilder.index(PathBuilder.join(PathBuilder.index("customers", c), "items"), k)
+                itemIds.register(item.id, path: PathBuilder.join(p, "id"), log: log)
+                item.validateMeasures(path: p, log: log)
+                itemCount += 1
+            }
+        }
+        if itemCount > LoadingProblem.maxPlacementItems {
+            log.add("customers", "\(itemCount) items in all; at most \(LoadingProblem.maxPlacementItems)")
+        }
+        guard crossChecks, log.issues.isEmpty else { return }
+        let spaces = vehicleTypes.filter { $0.count > 0 }.compactMap(\.cargoSpace)
+        for (c, customer) in customers.enumerated() {
+            let items = customer.items ?? []
+            let p = PathBuilder.join(PathBuilder.index("customers", c), "items")
+            for (k, item) in items.enumerated() where !spaces.contains(where: { item.fits(in: $0) }) {
+                log.add(PathBuilder.index(p, k), "fits the cargo space of no vehicle type in any allowed orientation")
+            }
+            let volume = items.reduce(0) { $0 + $1.volume }
+            if !items.isEmpty && !spaces.contains(where: { volume <= $0.volume * (1 + 1e-9) }) {
+                log.add(p, "the items' volume \(volume) exceeds the cargo space of every vehicle type")
+            }
+        }
     }
 }
 

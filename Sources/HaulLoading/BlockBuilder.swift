@@ -6,9 +6,10 @@ import HaulCore
 /// below and rests on no fragile box unless its boxes are fragile, and split every free space the
 /// block meets into the maximal spaces around it.
 ///
-/// For instances without stops and without load-bearing limits (``ExtremePointPacker`` handles
-/// those); the blocks' upper layers rest fully on their lower layers, so only the bottom layer
-/// is checked for support.
+/// For instances without load-bearing limits (``ExtremePointPacker`` handles those); the blocks'
+/// upper layers rest fully on their lower layers, so only the bottom layer is checked for support.
+/// With stops, a block (whose boxes share a stop) keeps unloading order with every box placed
+/// before it, and blocks of later stops (delivered last, so loaded first) are preferred.
 struct BlockBuilder {
     let inst: PackingInstance
     /// Order of free spaces: 0 = (x, z, y), 1 = (z, x, y), 2 = (x, y, z), 3 = nearest the origin (x + y + z).
@@ -111,7 +112,17 @@ struct BlockBuilder {
         let space = state.spaces[s]
         var out: [Candidate] = []
         func ok(_ c: Candidate) -> Bool {
-            supported(state.boxes, x: space.x0, y: space.y0, z: space.z0, o: c.o, nx: c.n.0, ny: c.n.1, fragile: inst.fragile[members[c.c][0]])
+            let rep = members[c.c][0]
+            guard supported(state.boxes, x: space.x0, y: space.y0, z: space.z0, o: c.o, nx: c.n.0, ny: c.n.1, fragile: inst.fragile[rep]) else {
+                return false
+            }
+            if inst.fragile[rep] && !carriesOnlyFragile(state.boxes, x0: space.x0, y0: space.y0, x1: space.x0 + Double(c.n.0) * c.o.x,
+                                                         y1: space.y0 + Double(c.n.1) * c.o.y, top: space.z0 + Double(c.n.2) * c.o.z) {
+                return false
+            }
+            guard inst.hasRanks && inst.rank[rep] >= 0 else { return true }
+            return keepsOrder(state.boxes, rank: inst.rank[rep], x0: space.x0, y0: space.y0, z0: space.z0,
+                              x1: space.x0 + Double(c.n.0) * c.o.x, y1: space.y0 + Double(c.n.1) * c.o.y, z1: space.z0 + Double(c.n.2) * c.o.z)
         }
         if need == 1 {
             while let k = all.indices.max(by: { all[$0].score < all[$1].score }) {
@@ -161,7 +172,9 @@ struct BlockBuilder {
                         var waste = 0.0
                         if rw > eps && rw < minDim - eps { waste += rw * bl * sh }
                         if rh > eps && rh < minDim - eps { waste += rh * bl * bw }
-                        let score = (volume - wasteWeight * waste) * (1 - depthPenalty * bl / sl) + 1e-6 * bw
+                        var score = (volume - wasteWeight * waste) * (1 - depthPenalty * bl / sl) + 1e-6 * bw
+                        // Later stops first: they go deepest.
+                        if inst.hasRanks { score += Double(max(0, inst.rank[rep])) * rankWeight }
                         candidates.append(Candidate(c: c, o: o, n: (nx, ny, nz), score: score))
                     }
                 }
@@ -187,6 +200,39 @@ struct BlockBuilder {
         let block = Space(x0: space.x0, y0: space.y0, z0: space.z0, x1: space.x0 + Double(pick.n.0) * pick.o.x,
                           y1: space.y0 + Double(pick.n.1) * pick.o.y, z1: space.z0 + Double(pick.n.2) * pick.o.z)
         state.spaces = split(state.spaces, by: block, minDim: minDim)
+    }
+
+    /// Whether every box resting on the top face (height `top`) of the footprint is fragile: a block
+    /// may fill the space under the overhang of a box placed before it.
+    private func carriesOnlyFragile(_ boxes: [PlacedBox], x0: Double, y0: Double, x1: Double, y1: Double, top: Double) -> Bool {
+        let eps = inst.eps
+        for b in boxes where abs(b.z - top) <= eps && min(x1, b.x + b.l) - max(x0, b.x) > eps && min(y1, b.y + b.w) - max(y0, b.y) > eps {
+            if !inst.fragile[b.item] { return false }
+        }
+        return true
+    }
+
+    /// A score bonus per stop rank larger than any block's volume.
+    private var rankWeight: Double { 4 * inst.capacity }
+
+    /// No box of a later stop above the block or between it and the door, and the block neither
+    /// above nor door-side of a box of an earlier stop (the block's boxes share stop rank `rank`).
+    private func keepsOrder(_ boxes: [PlacedBox], rank r: Int, x0: Double, y0: Double, z0: Double,
+                            x1: Double, y1: Double, z1: Double) -> Bool {
+        let eps = inst.eps
+        for b in boxes {
+            let rb = inst.rank[b.item]
+            if rb < 0 || rb == r { continue }
+            guard min(y1, b.y + b.w) - max(y0, b.y) > eps else { continue }
+            let ox = min(x1, b.x + b.l) - max(x0, b.x) > eps
+            let oz = min(z1, b.z + b.h) - max(z0, b.z) > eps
+            if rb < r {
+                if (ox && z0 >= b.z + b.h - eps) || (oz && x0 >= b.x + b.l - eps) { return false }
+            } else {
+                if (ox && b.z >= z1 - eps) || (oz && b.x >= x1 - eps) { return false }
+            }
+        }
+        return true
     }
 
     /// Whether every box of the block's bottom layer rests on enough of the tops at height z.

@@ -3,7 +3,8 @@ import HaulCore
 /// How the packer chooses where an item goes.
 struct PackRule: Sendable, Equatable {
     /// Order in which extreme points are tried: 0 = (x, z, y) walls from the front wall towards
-    /// the door; 1 = (z, x, y) layers from the floor up; 2 = (x, y, z) columns.
+    /// the door; 1 = (z, x, y) layers from the floor up; 2 = (x, y, z) columns; 3 = every point
+    /// and orientation, the one that ends nearest the front wall (smallest x + length), then lowest.
     var pointOrder: Int = 0
     /// Among the orientations that fit at the chosen point: 0 = shortest along x, then largest
     /// base; 1 = largest base, then shortest along x; 2 = lowest; 3 = longest along x.
@@ -93,6 +94,26 @@ struct ExtremePointPacker {
     private mutating func findPosition(_ i: Int) -> (SIMD3<Double>, SIMD3<Double>)? {
         let eps = inst.eps
         let os = inst.orientationStart[i]..<inst.orientationStart[i + 1]
+        if rule.pointOrder == 3 {
+            // Points are sorted by x: none at or beyond the best end can end before it.
+            var best: (SIMD3<Double>, SIMD3<Double>)?
+            var bestKey = (Double.infinity, Double.infinity, Double.infinity)
+            for p in points {
+                if p.x >= bestKey.0 - eps { break }
+                for k in os {
+                    let o = inst.orientations[k]
+                    guard p.x + o.x <= inst.length + eps, p.y + o.y <= inst.width + eps, p.z + o.z <= inst.height + eps else { continue }
+                    let key = (p.x + o.x, p.z, p.y)
+                    if key < bestKey || (key == bestKey && best.map { better(o, than: $0.1) } ?? true) {
+                        if feasible(i, p, o) {
+                            best = (p, o)
+                            bestKey = key
+                        }
+                    }
+                }
+            }
+            return best
+        }
         for p in points {
             var best: SIMD3<Double>?
             for k in os {
@@ -132,6 +153,11 @@ struct ExtremePointPacker {
                         contact += ox * oy
                         contactBox.append(b)
                         contactArea.append(ox * oy)
+                    } else if abs(bz0[b] - z1) <= eps {
+                        // Slid under the overhang of a box placed earlier: that box would rest on
+                        // this one too (and pass it some of its load, which is not tracked).
+                        if inst.fragile[i] && !inst.fragile[bItem[b]] { return false }
+                        if inst.hasLoadLimits { return false }
                     }
                 }
             }

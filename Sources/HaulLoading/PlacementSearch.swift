@@ -14,6 +14,11 @@ struct PlacementSearch {
     let clock: Stopwatch
     var isCancelled: @Sendable () -> Bool
     var onImprove: ((Double) -> Void)?
+    /// Optional limit on the packings tried (constructions, block builds and local-search steps):
+    /// with it and an infinite deadline the search is a deterministic function of the instance and seed.
+    var maxIterations: Int?
+    /// Cheap block building only (small or no look-ahead), for many short searches (``RouteLoader``).
+    var light = false
 
     private(set) var iterations = 0
 
@@ -50,14 +55,16 @@ struct PlacementSearch {
         var rng = SplitMix64(seed: seed &+ 0x5EED)
         let total = allVolume
         let rules = inst.hasRanks
-            ? [PackRule(pointOrder: 0, orientationRule: 0), PackRule(pointOrder: 0, orientationRule: 1), PackRule(pointOrder: 2, orientationRule: 0)]
+            ? [PackRule(pointOrder: 0, orientationRule: 0), PackRule(pointOrder: 0, orientationRule: 1), PackRule(pointOrder: 2, orientationRule: 0),
+               PackRule(pointOrder: 0, orientationRule: 3)]
             : [PackRule(pointOrder: 0, orientationRule: 0), PackRule(pointOrder: 1, orientationRule: 1), PackRule(pointOrder: 0, orientationRule: 1),
                PackRule(pointOrder: 2, orientationRule: 0), PackRule(pointOrder: 1, orientationRule: 2), PackRule(pointOrder: 0, orientationRule: 3)]
         var best = PackResult()
         var bestSequence: [Int] = []
         var bestRule = rules[0]
         func done() -> Bool { best.volume >= total - 1e-9 * max(1, total) }
-        func timeUp() -> Bool { clock.elapsed >= deadline || isCancelled() }
+        let budget = maxIterations ?? .max
+        func timeUp() -> Bool { iterations >= budget || clock.elapsed >= deadline || isCancelled() }
         var epVolume = -1.0
         func consider(_ result: PackResult, _ sequence: [Int], _ rule: PackRule) -> Bool {
             iterations += 1
@@ -72,23 +79,37 @@ struct PlacementSearch {
             return true
         }
         // Deterministic constructions: each sort key with each rule, while time allows.
-        construction: for key in 0..<4 {
-            for rule in rules {
-                if iterations > 0 && (done() || timeUp()) { break construction }
-                let sequence = sorted { sortKey(key, $0) }
-                var packer = ExtremePointPacker(inst, rule: rule)
-                _ = consider(packer.pack(sequence), sequence, rule)
+        func epConstructions() {
+            construction: for key in 0..<4 {
+                for rule in rules {
+                    if iterations > 0 && (done() || timeUp()) { break construction }
+                    let sequence = sorted { sortKey(key, $0) }
+                    var packer = ExtremePointPacker(inst, rule: rule)
+                    _ = consider(packer.pack(sequence), sequence, rule)
+                }
             }
         }
-        // Block building, where it applies: greedy variants first.
-        let blocks = !inst.hasRanks && !inst.hasLoadLimits
-        if blocks {
+        // Block building, where it applies (with stops only in light mode): greedy variants first.
+        let blocks = (!inst.hasRanks || light) && !inst.hasLoadLimits
+        let lightWidth = 3, lightDepth = 1
+        func blockConstructions() {
+            guard blocks else { return }
             for order in [1, 0] {
                 for penalty in [0.0, 0.3] where !done() && !timeUp() {
                     let builder = BlockBuilder(inst: inst, spaceOrder: order, choices: 1, depthPenalty: penalty)
-                    _ = consider(builder.run(rng: &rng, lookahead: 6, depth: inst.count > 400 ? 1 : 2, deadline: deadline, clock: clock), [], bestRule)
+                    _ = consider(builder.run(rng: &rng, lookahead: light ? lightWidth : 6, depth: light ? lightDepth : (inst.count > 400 ? 1 : 2),
+                                             deadline: deadline, clock: clock), [], bestRule)
                 }
             }
+        }
+        if light {
+            // Measured on 3L-CVRP routes: block building with a short look-ahead places complete
+            // loads about twice as often as the extreme-point packings, so it goes first.
+            blockConstructions()
+            epConstructions()
+        } else {
+            epConstructions()
+            blockConstructions()
         }
         // Improvement: local search on the best sequence, with randomised restarts now and then.
         var current = bestSequence
@@ -100,11 +121,16 @@ struct PlacementSearch {
                 // Block building with look-ahead, on randomised settings.
                 let builder = BlockBuilder(inst: inst, spaceOrder: [1, 1, 0, 3][Int(rng.next() % 4)], choices: rng.unit() < 0.5 ? 1 : 2,
                                            depthPenalty: rng.unit() < 0.5 ? 0 : 0.3 * rng.unit(), wasteWeight: 0.5 + 1.5 * rng.unit())
+                if light {
+                    _ = consider(builder.run(rng: &rng, lookahead: lightWidth, depth: lightDepth, deadline: deadline, clock: clock), [], bestRule)
+                    continue
+                }
                 let depth = inst.count > 400 ? 1 : (rng.unit() < 0.7 ? 2 : 3)
                 let width = depth == 3 ? 4 + Int(rng.next() % 5) : 4 + Int(rng.next() % 9)
                 _ = consider(builder.run(rng: &rng, lookahead: width, depth: depth, deadline: deadline, clock: clock), [], bestRule)
                 continue
             }
+            if current.isEmpty { break }
             var sequence: [Int]
             var rule = currentRule
             let restart = stale > 60

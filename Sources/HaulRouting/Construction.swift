@@ -12,9 +12,21 @@ extension SearchState {
         // Far customers first.
         var far = list
         far.sort { depotDistance[$0] > depotDistance[$1] || (depotDistance[$0] == depotDistance[$1] && $0 < $1) }
+        // The insertions below run to the end even past the time limit (a route test may not
+        // then answer), so that every customer has had its chance; savings and repairs stop.
+        let deadline = routeCheckStop
+        routeCheckStop = nil
+        if routeCheck != nil {
+            // With a route test (loading), routes filled one at a time use the vehicles better.
+            clearRoutes()
+            let leftovers = sequentialRoutes(far)
+            insertAll(leftovers, blink: 0)
+            candidates.append(snapshot())
+        }
         clearRoutes()
         insertAll(far, blink: 0)
-        repairUnassigned()
+        routeCheckStop = deadline
+        if routeCheck == nil { repairUnassigned() }
         candidates.append(snapshot())
         if timed && C <= 5000 {
             // Tightest deadlines first.
@@ -32,6 +44,74 @@ extension SearchState {
         var best = candidates[0]
         for c in candidates.dropFirst() where SearchState.better(c, than: best) { best = c }
         load(best)
+        if routeCheck != nil && !unassigned.isEmpty {
+            // Ejection chains for what is left, within a budget of route tests.
+            let limit = routeCheckLimit
+            routeCheckLimit = min(limit, routeCheckCalls &+ 20 &* C)
+            repairUnassigned()
+            routeCheckLimit = limit
+        }
+    }
+
+    /// Fills the routes one at a time (with a route test): each starts with the first customer of
+    /// `order` that it can serve alone, then takes the cheapest insertion of any customer left
+    /// whose route passes the test (up to 8 tests per step), until none does. Returns the customers
+    /// left over.
+    mutating func sequentialRoutes(_ order: [Int]) -> [Int] {
+        var routed = [Bool](repeating: false, count: C)
+        var left = order.count
+        var seq: [Int] = []
+        for r in 0..<R where left > 0 {
+            guard let seed = order.first(where: { c in
+                !routed[c] && (0..<dims).allSatisfy { demand[c &* dims &+ $0] <= capLimit[r &* dims &+ $0] }
+                    && d(startId(r), c) + d(c, endId(r)) <= distLimit[r]
+                    && (!timed || sequenceTimeOK([c], r)) && loadable(r, [c])
+            }) else { continue }
+            setRoute(r, [seed])
+            routed[seed] = true
+            left -= 1
+            while left > 0 {
+                var candidates: [(delta: Double, c: Int, after: Int)] = []
+                for c in order where !routed[c] {
+                    var fits = true
+                    for k in 0..<dims where routeLoad[r &* dims &+ k] + demand[c &* dims &+ k] > capLimit[r &* dims &+ k] { fits = false }
+                    if !fits { continue }
+                    var best = (delta: Double.infinity, after: -1)
+                    var a = startId(r)
+                    while a != endId(r) {
+                        let b = next[a]
+                        let dd = d(a, c) + d(c, b) - d(a, b)
+                        if dd < best.delta && routeDist[r] + dd <= distLimit[r]
+                            && (!timed || timeOK(closeWithTail(fwd[a].then(nodeSeg[c], travel: tt(a, c)), c, b, r), r)) {
+                            best = (dd, a)
+                        }
+                        a = b
+                    }
+                    if best.after >= 0 { candidates.append((best.delta, c, best.after)) }
+                }
+                candidates.sort { $0.delta < $1.delta || ($0.delta == $1.delta && $0.c < $1.c) }
+                var placed = false
+                for cand in candidates.prefix(8) {
+                    seq.removeAll(keepingCapacity: true)
+                    if cand.after == startId(r) { seq.append(cand.c) }
+                    var id = next[startId(r)]
+                    while id < C {
+                        seq.append(id)
+                        if id == cand.after { seq.append(cand.c) }
+                        id = next[id]
+                    }
+                    if loadable(r, seq) {
+                        setRoute(r, seq)
+                        routed[cand.c] = true
+                        left -= 1
+                        placed = true
+                        break
+                    }
+                }
+                if !placed { break }
+            }
+        }
+        return order.filter { !routed[$0] }
     }
 
     /// Lexicographic comparison by unassigned count, then cost.
@@ -42,7 +122,7 @@ extension SearchState {
 
     /// Parallel Clarke-Wright savings for a fleet of identical vehicles. Returns the routes (customer
     /// ids), or nil if the fleet is not homogeneous or the savings need more routes than vehicles.
-    func savingsRoutes(_ list: [Int]) -> [[Int]]? {
+    mutating func savingsRoutes(_ list: [Int]) -> [[Int]]? {
         guard classCount == 1, R > 0, !list.isEmpty else { return nil }
         let s = startId(0), e = endId(0)
         let undirected = symmetric && !timed && nodeOf[s] == nodeOf[e]
@@ -99,6 +179,8 @@ extension SearchState {
         }
 
         var routes = list.count
+        // The route test is called at most a few times per customer (answers already known are free).
+        let savingsTestsEnd = routeCheckCalls + 3 * list.count
         for sv in savings {
             let i = Int(sv.i), j = Int(sv.j)
             let ri = rid[i], rj = rid[j]
@@ -122,6 +204,21 @@ extension SearchState {
                 merged = seg[ri].then(seg[rj], travel: tt(i, j))
                 let full = nodeSeg[s].then(merged, travel: tt(s, first[ri])).then(nodeSeg[e], travel: tt(last[rj], e))
                 if !timeOK(full, 0) { continue }
+            }
+            if routeCheck != nil {
+                // The joined route as it would be driven: ri (reversed if need be), then rj.
+                var seq: [Int] = []
+                var c = reverseI ? last[ri] : first[ri]
+                while c >= 0 {
+                    seq.append(c)
+                    c = reverseI ? prevC[c] : nextC[c]
+                }
+                c = reverseJ ? last[rj] : first[rj]
+                while c >= 0 {
+                    seq.append(c)
+                    c = reverseJ ? prevC[c] : nextC[c]
+                }
+                if !loadable(0, seq, mayCall: routeCheckCalls < savingsTestsEnd) { continue }
             }
             if reverseI { reverse(ri) }
             if reverseJ { reverse(rj) }

@@ -49,6 +49,9 @@ extension SearchState {
     @discardableResult
     mutating func localSearch(_ stop: inout StopCheck) -> Bool {
         guard C > 0 && R > 0 else { return false }
+        let limit = routeCheckLimit
+        if routeCheck != nil { routeCheckLimit = min(limit, routeCheckCalls &+ SearchState.localSearchTests) }
+        defer { routeCheckLimit = limit }
         rng.shuffle(&order)
         var improved = false
         while true {
@@ -199,6 +202,7 @@ extension SearchState {
             buf[(position[first] - 1)...(position[last] - 1)].reverse()
         }
         if timed && !sequenceTimeOK(buf, r) { return false }
+        if routeCheck != nil && !loadable(r, buf) { return false }
         let before = routeDist[r]
         setRoute(r, buf)
         if verify { verifyMove(predicted: before + delta, actual: routeDist[r], routes: r, r, "\(move)") }
@@ -297,6 +301,7 @@ extension SearchState {
         let old = routeCost[r1] + routeCost[r2]
         var bestTarget = -1
         var bestCost = old - improveEps
+        var allowed: [(cost: Double, target: Int)] = []
         for i in -2..<emptyReps.count {
             let t = i == -2 ? r1 : (i == -1 ? r2 : emptyReps[i])
             let s = startId(t), e = endId(t)
@@ -314,8 +319,22 @@ extension SearchState {
                     .then(nodeSeg[e], travel: tt(l2, e))
                 if !timeOK(seg, t) { continue }
             }
+            if routeCheck != nil {
+                allowed.append((cost, t))
+                continue
+            }
             bestTarget = t
             bestCost = cost
+        }
+        if routeCheck != nil && !allowed.isEmpty {
+            // The cheapest target whose route passes the test.
+            let seq = customers(of: r1) + customers(of: r2)
+            allowed.sort { $0.cost < $1.cost || ($0.cost == $1.cost && $0.target < $1.target) }
+            for candidate in allowed where loadable(candidate.target, seq) {
+                bestTarget = candidate.target
+                bestCost = candidate.cost
+                break
+            }
         }
         guard bestTarget >= 0 else { return false }
         let t = bestTarget

@@ -208,6 +208,18 @@ public struct RoutingSearchOptions: Sendable {
     public var maxIterationsWithoutImprovement: Int?
     /// Which search to run; ``RoutingEngine/automatic`` picks by the model.
     public var engine: RoutingEngine
+    /// An extra test of whole routes, for constraints the model cannot express (such as the 3D
+    /// loading of the route's items, see `RouteLoader` in HaulLoading): called with the vehicle's
+    /// ``RoutingVehicle/typeIndex`` and the route's customer nodes in visiting order, it says
+    /// whether the route is allowed. It must be a deterministic function of its arguments.
+    ///
+    /// With it, the search is ruin and recreate (``RoutingEngine/ruinAndRecreate``, whatever
+    /// ``engine`` says), and every route it returns has passed the test. The test is consulted
+    /// only for routes that are otherwise feasible and, in the local search, only for moves that
+    /// lower the cost; answers are memoised per (type, sequence). A customer whose route is
+    /// rejected is placed elsewhere or left unassigned. Once the time limit has passed, untested
+    /// routes count as rejected, so a slow test does not make the solver overrun by much.
+    public var routeFeasibility: RouteFeasibility?
 
     /// Creates search options.
     ///
@@ -226,7 +238,8 @@ public struct RoutingSearchOptions: Sendable {
         onProgress: (@Sendable (RoutingProgress) -> Void)? = nil,
         maxIterations: Int? = nil,
         maxIterationsWithoutImprovement: Int? = nil,
-        engine: RoutingEngine = .automatic
+        engine: RoutingEngine = .automatic,
+        routeFeasibility: RouteFeasibility? = nil
     ) {
         self.timeLimit = timeLimit
         self.seed = seed
@@ -235,8 +248,13 @@ public struct RoutingSearchOptions: Sendable {
         self.maxIterations = maxIterations
         self.maxIterationsWithoutImprovement = maxIterationsWithoutImprovement
         self.engine = engine
+        self.routeFeasibility = routeFeasibility
     }
 }
+
+/// A test of a whole route: the vehicle's ``RoutingVehicle/typeIndex`` and the customer nodes in
+/// visiting order; `true` when the route is allowed. See ``RoutingSearchOptions/routeFeasibility``.
+public typealias RouteFeasibility = @Sendable (_ vehicleType: Int, _ stops: [Int]) -> Bool
 
 /// The search methods of ``RoutingSolver``.
 public enum RoutingEngine: String, Sendable, CaseIterable {
@@ -322,6 +340,10 @@ public struct RoutingSolution: Sendable, Equatable {
     public var iterations: Int
     /// Wall-clock seconds spent.
     public var seconds: Double
+    /// Calls of ``RoutingSearchOptions/routeFeasibility`` made by the search (0 without one).
+    public var routeChecks = 0
+    /// Route tests answered from the memo instead of a call.
+    public var routeCheckMemoHits = 0
 
     /// Creates a solution.
     public init(routes: [PlannedRoute], unassigned: [Int], cost: Double, distance: Double, iterations: Int, seconds: Double) {

@@ -17,6 +17,8 @@ import Foundation
 public enum RoutingSolver {
     /// Default number of iterations of one annealing cycle when no iteration limit is given.
     static let defaultCycle = 10_000
+    /// The same with a route test (see ``RoutingSearchOptions/routeFeasibility``).
+    static let routeTestCycle = 500
 
     /// Solves `model` and returns the best solution found.
     ///
@@ -47,16 +49,21 @@ public enum RoutingSolver {
            let chosen = RoutingEngine(rawValue: name) {
             engine = chosen
         }
+        if options.routeFeasibility != nil { engine = .ruinAndRecreate }
         if !verify && timeLimit > 0 && engine != .ruinAndRecreate,
            let instance = CVRPInstance.make(model),
            engine == .hybridGenetic || instance.n <= hybridGeneticMaxCustomers(timeLimit: timeLimit),
            let solution = runHybridGenetic(model, instance: instance, options: options, stop: &stop) {
             return (solution, [])
         }
-        var state = SearchState(model: model, seed: options.seed)
+        var state = SearchState(model: model, seed: options.seed, routeCheck: options.routeFeasibility)
         state.verify = verify
+        // A slow route test stops answering at the time limit (except with 0 s, which means one
+        // construction and one local search).
+        if state.routeCheck != nil && timeLimit > 0 { state.routeCheckStop = stop }
         state.construct()
         stop.honoursTimeLimit = timeLimit > 0
+        if state.routeCheck != nil { state.routeCheckStop = stop }
         state.localSearch(&stop)
         stop.honoursTimeLimit = true
 
@@ -68,7 +75,8 @@ public enum RoutingSolver {
         var iterations = 0
         let servableCount = state.servable.reduce(0) { $0 + ($1 ? 1 : 0) }
         if servableCount >= 2 && timeLimit > 0 && state.R > 0 {
-            let cycle = max(1, options.maxIterations ?? defaultCycle)
+            // A route test makes iterations some hundred times slower: shorter annealing cycles.
+            let cycle = max(1, options.maxIterations ?? (options.routeFeasibility != nil ? routeTestCycle : defaultCycle))
             let edges = Double(max(1, state.routedCount + state.routeSize.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }))
             let averageEdge = max(0, best.cost) / edges
             let t0 = 0.3 * averageEdge
@@ -112,7 +120,18 @@ public enum RoutingSolver {
             }
         }
         reporter.finish(elapsed: stop.elapsed(), iterations: iterations)
-        let solution = makeSolution(model: model, state: state, best: best, iterations: iterations, seconds: stop.elapsed())
+        if let check = options.routeFeasibility {
+            // Every route returned has passed the test (a safeguard: the search only keeps such routes).
+            for r in best.routes.indices where !best.routes[r].isEmpty
+                && !check(model.vehicles[r].typeIndex, best.routes[r].map { model.customers[$0] }) {
+                if verify { state.verifyLog.append("route \(r) fails the route test at the end") }
+                best.unassigned += best.routes[r]
+                best.routes[r] = []
+            }
+        }
+        var solution = makeSolution(model: model, state: state, best: best, iterations: iterations, seconds: stop.elapsed())
+        solution.routeChecks = state.routeCheckCalls
+        solution.routeCheckMemoHits = state.routeMemoHits
         return (solution, state.verifyLog)
     }
 

@@ -4,6 +4,23 @@ extension SearchState {
     /// random customers.
     mutating func ruin(averageRemoved: Double, maxString: Double) {
         removed.removeAll(keepingCapacity: true)
+        let since = stamp
+        ruinRoutes(averageRemoved: averageRemoved, maxString: maxString)
+        guard routeCheck != nil else { return }
+        // A shorter route need not pass the route test (a removed box may have held others up):
+        // a ruined route that fails it is emptied.
+        for r in 0..<R where whenModified[r] > since && routeSize[r] > 0 && !loadable(r, customers(of: r)) {
+            var id = next[startId(r)]
+            while id < C {
+                removed.append(id)
+                routeOf[id] = -1
+                id = next[id]
+            }
+            setRoute(r, [])
+        }
+    }
+
+    private mutating func ruinRoutes(averageRemoved: Double, maxString: Double) {
         let routed = routedCount
         guard routed > 0 else { return }
         if rng.nextDouble() < 0.1 {
@@ -17,10 +34,7 @@ extension SearchState {
                 }
                 guard routeOf[c] >= 0 else { break }
                 let r = routeOf[c]
-                let p = prev[c], x = next[c]
-                next[p] = x
-                prev[x] = p
-                routeOf[c] = -1
+                unlink(c)
                 removed.append(c)
                 updateRoute(r)
             }
@@ -84,7 +98,11 @@ extension SearchState {
         keyed.sort { $0.0 < $1.0 || ($0.0 == $1.0 && ($0.1 < $1.1 || ($0.1 == $1.1 && $0.2 < $1.2))) }
         for i in 0..<list.count { list[i] = keyed[i].2 }
         insertAll(list, blink: blink)
+        // With a route test, ejection chains get a budget of tests per iteration.
+        let limit = routeCheckLimit
+        if routeCheck != nil { routeCheckLimit = min(limit, routeCheckCalls &+ 30) }
         repairUnassigned(limit: 3)
+        routeCheckLimit = limit
     }
 
     /// Tries to place up to `limit` unassigned customers (from a random one on) by ejecting
@@ -153,15 +171,33 @@ extension SearchState {
                 let out = lightestFirst ? (cover >= 0 && demandWeight[cover] <= demandWeight[lightest] ? cover : lightest)
                     : (cover >= 0 ? cover : heaviest)
                 if out < 0 { break }
-                let p = prev[out], x = next[out]
-                next[p] = x
-                prev[x] = p
-                routeOf[out] = -1
+                unlink(out)
                 ejected.append(out)
                 updateRoute(r)
             }
             var best = (route: -1, after: -1, delta: Double.infinity)
-            scanInsertion(c, r, blink: 0, best: &best)
+            if routeCheck != nil {
+                // Room by weight and volume need not be room in 3D: eject up to two more customers.
+                let most = ejected.count + 2
+                while true {
+                    if let found = bestAllowedInsertion(c, routes: [r], blink: 0) {
+                        best = found
+                        break
+                    }
+                    guard ejected.count < most, routeSize[r] > 0 else { break }
+                    var out = -1
+                    var w = next[startId(r)]
+                    while w < C {
+                        if lightestFirst ? (out < 0 || demandWeight[w] < demandWeight[out]) : (out < 0 || demandWeight[w] > demandWeight[out]) { out = w }
+                        w = next[w]
+                    }
+                    unlink(out)
+                    ejected.append(out)
+                    updateRoute(r)
+                }
+            } else {
+                scanInsertion(c, r, blink: 0, best: &best)
+            }
             var success = best.route >= 0
             if success {
                 link(c, after: best.after)
@@ -185,6 +221,15 @@ extension SearchState {
             load(saved)
         }
         return false
+    }
+
+    /// Takes customer `c` out of its route, leaving it unassigned (route data must be updated by the caller).
+    @inline(__always)
+    mutating func unlink(_ c: Int) {
+        let p = prev[c], x = next[c]
+        next[p] = x
+        prev[x] = p
+        routeOf[c] = -1
     }
 
     /// Links customer `c` after `a` (route data must be updated by the caller).

@@ -62,6 +62,10 @@ struct SearchState {
     let servable: [Bool]
     let depotDistance: [Double]
     let demandWeight: [Double]
+    /// The caller's extra route test (see ``RoutingSearchOptions/routeFeasibility``), and the
+    /// vehicle type index of each route for it.
+    let routeCheck: RouteFeasibility?
+    let typeOf: [Int]
 
     // MARK: Solution
     var next: [Int]
@@ -100,8 +104,33 @@ struct SearchState {
     /// Testing aid: when set, every applied move is re-checked from scratch and problems are logged.
     var verify = false
     var verifyLog: [String] = []
+    /// Answers of `routeCheck` by (type, customer nodes).
+    var routeMemo: [RouteKey: Bool] = [:]
+    /// Calls of `routeCheck` made, and answers found in the memo.
+    var routeCheckCalls = 0
+    var routeMemoHits = 0
+    /// Once set and stopped (time limit or cancellation), untested routes count as rejected.
+    var routeCheckStop: StopCheck?
+    /// Untested routes count as rejected once `routeCheckCalls` reaches this (a budget per phase).
+    var routeCheckLimit = Int.max
+    /// Most route tests in one local search (answers from the memo are free): with a slow test,
+    /// ruin and recreate iterations do more for the solution than a long local search.
+    static let localSearchTests = 20
 
-    init(model: RoutingModel, seed: UInt64) {
+    /// The memo key of a route test.
+    struct RouteKey: Hashable {
+        var type: Int
+        var nodes: [Int]
+    }
+
+    /// Most route tests per insertion, in all and per route.
+    static let insertionTests = 6
+    static let insertionTestsPerRoute = 2
+
+    /// Most memoised answers kept; the memo is emptied when it is full.
+    static let routeMemoCapacity = 1 << 20
+
+    init(model: RoutingModel, seed: UInt64, routeCheck: RouteFeasibility? = nil) {
         let C = model.customers.count
         let R = model.vehicles.count
         let dims = model.dimensions
@@ -171,13 +200,16 @@ struct SearchState {
         self.timed = timed
         self.timeEps = timeEps
 
-        // Vehicle classes: slots with identical parameters (the type index does not matter).
+        // Vehicle classes: slots with identical parameters (the type index does not matter, except
+        // for the route test, which is per type).
+        self.routeCheck = routeCheck
+        self.typeOf = model.vehicles.map(\.typeIndex)
         var classes: [RoutingVehicle: Int] = [:]
         var vehicleClass = [Int](repeating: 0, count: R)
         var reps: [Int] = []
         for (r, v) in model.vehicles.enumerated() {
             var key = v
-            key.typeIndex = 0
+            if routeCheck == nil { key.typeIndex = 0 }
             if let k = classes[key] {
                 vehicleClass[r] = k
             } else {
@@ -226,6 +258,7 @@ struct SearchState {
                         .then(nodeSeg[e], travel: tm[nodeOf[c] * n + nodeOf[e]])
                     fits = seg.timeWarp <= timeEps && seg.duration <= durLimit[r]
                 }
+                if fits, let routeCheck { fits = routeCheck(model.vehicles[r].typeIndex, [nodeOf[c]]) }
                 if fits { servable[c] = true }
             }
         }
@@ -589,6 +622,11 @@ struct SearchState {
         bufB = []
         materialize(p1, r1, into: &a)
         materialize(p2, r2, into: &b)
+        if routeCheck != nil && (!loadable(r1, a) || !loadable(r2, b)) {
+            bufA = a
+            bufB = b
+            return false
+        }
         setRoute(r1, a)
         setRoute(r2, b)
         bufA = a
@@ -642,6 +680,12 @@ struct SearchState {
     /// each position with probability `blink`. Empty routes are tried once per vehicle class.
     mutating func bestInsertion(_ c: Int, blink: Double) -> (route: Int, after: Int, delta: Double)? {
         refreshEmptyReps()
+        if routeCheck != nil {
+            var routes: [Int] = []
+            for r in 0..<R where routeSize[r] > 0 { routes.append(r) }
+            routes += emptyReps
+            return bestAllowedInsertion(c, routes: routes, blink: blink)
+        }
         var best = (route: -1, after: -1, delta: Double.infinity)
         for r in 0..<R where routeSize[r] > 0 {
             scanInsertion(c, r, blink: blink, best: &best)
@@ -654,10 +698,25 @@ struct SearchState {
 
     @inline(__always)
     mutating func scanInsertion(_ c: Int, _ r: Int, blink: Double, best: inout (route: Int, after: Int, delta: Double)) {
+        var found = best
+        forEachInsertion(c, r, blink: blink, below: best.delta) { after, delta in
+            found = (r, after, delta)
+            return delta
+        }
+        best = found
+    }
+
+    /// Calls `visit(after, delta)` for each position of `c` in route `r` (after customer or depot
+    /// `after`) that keeps capacity, distance limit and time windows, costs `delta` less than the
+    /// current bound (`below` at first, then what `visit` returns), and is not skipped with
+    /// probability `blink`.
+    @inline(__always)
+    mutating func forEachInsertion(_ c: Int, _ r: Int, blink: Double, below: Double, _ visit: (Int, Double) -> Double) {
         let cd = c &* dims
         for k in 0..<dims where routeLoad[r &* dims &+ k] + demand[cd &+ k] > capLimit[r &* dims &+ k] {
             return
         }
+        var bound = below
         let cpd = costPerDistance[r]
         let open = routeSize[r] == 0 ? fixedCost[r] : 0
         let e = endId(r)
@@ -670,13 +729,64 @@ struct SearchState {
             }
             let dd = d(a, c) + d(c, b) - d(a, b)
             let delta = cpd * dd + open
-            if delta < best.delta && routeDist[r] + dd <= distLimit[r] {
+            if delta < bound && routeDist[r] + dd <= distLimit[r] {
                 if !timed || timeOK(closeWithTail(fwd[a].then(nodeSeg[c], travel: tt(a, c)), c, b, r), r) {
-                    best = (r, a, delta)
+                    bound = visit(a, delta)
                 }
             }
             a = b
         }
+    }
+
+    /// Best insertion of `c` into one of `routes` whose route passes the route test: the feasible
+    /// positions by increasing cost, tested in turn (at most ``insertionTests`` tests, and
+    /// ``insertionTestsPerRoute`` per route).
+    mutating func bestAllowedInsertion(_ c: Int, routes: [Int], blink: Double) -> (route: Int, after: Int, delta: Double)? {
+        var candidates: [(delta: Double, route: Int, after: Int)] = []
+        for r in routes {
+            forEachInsertion(c, r, blink: blink, below: .infinity) { after, delta in
+                candidates.append((delta, r, after))
+                return .infinity
+            }
+        }
+        candidates.sort { $0.delta < $1.delta || ($0.delta == $1.delta && ($0.route < $1.route || ($0.route == $1.route && $0.after < $1.after))) }
+        let calls = routeCheckCalls
+        var failures: [Int: Int] = [:]
+        var seq: [Int] = []
+        for cand in candidates {
+            if routeCheckCalls - calls >= SearchState.insertionTests { break }
+            if failures[cand.route, default: 0] >= SearchState.insertionTestsPerRoute { continue }
+            seq.removeAll(keepingCapacity: true)
+            if cand.after == startId(cand.route) { seq.append(c) }
+            var id = next[startId(cand.route)]
+            while id < C {
+                seq.append(id)
+                if id == cand.after { seq.append(c) }
+                id = next[id]
+            }
+            if loadable(cand.route, seq) { return (cand.route, cand.after, cand.delta) }
+            failures[cand.route, default: 0] += 1
+        }
+        return nil
+    }
+
+    /// Whether customer sequence `seq` (customer ids) on route `r` passes the route test
+    /// (always true without one); answers are memoised.
+    mutating func loadable(_ r: Int, _ seq: [Int], mayCall: Bool = true) -> Bool {
+        guard let routeCheck, !seq.isEmpty else { return true }
+        var nodes = [Int](repeating: 0, count: seq.count)
+        for i in seq.indices { nodes[i] = nodeOf[seq[i]] }
+        let key = RouteKey(type: typeOf[r], nodes: nodes)
+        if let known = routeMemo[key] {
+            routeMemoHits &+= 1
+            return known
+        }
+        if !mayCall || routeCheckCalls >= routeCheckLimit || (routeCheckStop != nil && routeCheckStop!.shouldStop()) { return false }
+        routeCheckCalls &+= 1
+        let ok = routeCheck(key.type, nodes)
+        if routeMemo.count >= SearchState.routeMemoCapacity { routeMemo.removeAll(keepingCapacity: true) }
+        routeMemo[key] = ok
+        return ok
     }
 
     /// Inserts the customers in `list` one by one at their best position; those that fit nowhere

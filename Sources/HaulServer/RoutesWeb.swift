@@ -49,6 +49,7 @@ enum WebAssets {
     static let exampleProblems: [(name: String, bytes: [UInt8])] = [
         ("routing-small", PackageResources.routing_small_json),
         ("routing-city", PackageResources.routing_city_json),
+        ("routing-3l-small", PackageResources.routing_3l_small_json),
         ("allocation-small", PackageResources.allocation_small_json),
         ("loading-small", PackageResources.loading_small_json),
         ("loading-placement", PackageResources.loading_placement_json),

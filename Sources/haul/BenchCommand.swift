@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Run a solver over a folder of standard instances and report gaps to the known optima.",
         subcommands: [AllocationBench.self, RoutingBench.self, OnlineBench.self, AllocationABBench.self, LoadingBench.self,
-                      JobStoreBench.self])
+                      JobStoreBench.self, ThreeLBench.self])
 }
 
 /// `haul bench allocation`: every SSCFLP instance of a folder against the folder's `os` optima.
