@@ -97,3 +97,15 @@ struct AllocationMIP {
         return values
     }
 }
+
+extension AllocationMIP {
+    /// The proven optimum of the whole model (no fixings, no incumbent) by GLPK's branch-and-cut,
+    /// or nil when GLPK does not prove one within `timeLimit` seconds: an independent reference
+    /// for checking the other methods.
+    static func provenOptimum(_ data: AllocationData, timeLimit: Double) -> Double? {
+        let mip = AllocationMIP(data)
+        guard let result = try? LPSolver.solveMIP(mip.model, options: HaulLP.SolveOptions(timeLimit: timeLimit, relativeGap: 0)),
+              result.status == .optimal else { return nil }
+        return result.objective
+    }
+}

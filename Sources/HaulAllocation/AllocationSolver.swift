@@ -3,9 +3,15 @@ import HaulLP
 
 /// Decides which warehouse ships each order.
 ///
-/// The first method: the greedy nearest-feasible-warehouse allocation, used as the incumbent of
-/// a GLPK branch-and-cut on the capacitated facility-location model (``AllocationMIP``) within the
-/// time limit; the greedy answer is the fallback when the MIP finds nothing better in time.
+/// Single source without stock limits (the SSCFLP): local search, the Lagrangian bound with
+/// heuristic plans from its relaxed solutions, then the exact Lagrangian branch-and-bound
+/// (``LagrangianBranchAndBound``) until the incumbent is proven optimal or time runs out.
+///
+/// Otherwise (stock limits, split orders, or no complete greedy plan): the greedy
+/// nearest-feasible-warehouse allocation, polished by local search and checked against the
+/// Lagrangian bound where single-source, is the incumbent of a GLPK branch-and-cut on the
+/// capacitated facility-location model (``AllocationMIP``) within the time limit; the heuristic
+/// answer is the fallback when the MIP finds nothing better in time.
 public enum AllocationSolver {
     /// Largest number of assignment variables handed to the MIP; beyond it the plan is the greedy one.
     public static let maximumMIPVariables = 2_000_000
@@ -16,6 +22,11 @@ public enum AllocationSolver {
         var greedy = GreedyAllocation.solve(data)
         let greedyComplete = greedy.isComplete()
         var lagrangian: LagrangianBound?
+        let hasStock = problem.warehouses.contains(where: { $0.stock != nil })
+        if greedyComplete && problem.mode == .singleSource && !hasStock
+            && problem.warehouses.count * problem.orders.count <= maximumBranchAndBoundPairs {
+            return exact(data, greedy, clock, options)
+        }
         if greedyComplete && problem.mode == .singleSource {
             // A share of the time limit polishes the greedy answer into a strong incumbent for the MIP.
             var search = AllocationLocalSearch(data, start: greedy)
@@ -31,10 +42,10 @@ public enum AllocationSolver {
             let pastDeadline: () -> Bool = { isCancelled() || clock.elapsed >= lagrangianDeadline }
             var incumbent = greedy
             bound.run(upperBound: greedy.cost(data), deadline: lagrangianDeadline, clock: clock,
-                      isCancelled: options.isCancelled) { open in
+                      isCancelled: options.isCancelled) { open, _ in
                 guard tried.insert(open).inserted else { return nil }
                 var start = GreedyAllocation.regret(data, usable: open)
-                if !start.isComplete() && !problem.warehouses.contains(where: { $0.stock != nil }) {
+                if !start.isComplete() && !hasStock {
                     start = GreedyAllocation.complete(start, data)
                 }
                 guard start.isComplete() else { return nil }
@@ -130,6 +141,53 @@ public enum AllocationSolver {
             plan.message = "no allocation found within the time limit"
             return plan
         }
+    }
+
+    /// Largest number of order–warehouse pairs for the Lagrangian branch-and-bound; larger problems
+    /// go to the GLPK path.
+    public static let maximumBranchAndBoundPairs = 2_000_000
+
+    /// Single source without stock limits: local search, the Lagrangian bound with heuristic plans
+    /// from its open sets, then the Lagrangian branch-and-bound until proven or out of time.
+    private static func exact(_ data: AllocationData, _ greedy: SingleSourceAssignment, _ clock: Stopwatch,
+                              _ options: HaulCore.SolveOptions) -> Plan {
+        let limit = options.timeLimit
+        let isCancelled = options.isCancelled
+        var search = AllocationLocalSearch(data, start: greedy)
+        search.improve(deadline: min(limit * 0.05, clock.elapsed + 2), clock: clock, isCancelled: isCancelled)
+        var incumbent = search.assignment
+        var incumbentCost = search.cost
+        options.progress?(SolveProgress(elapsed: clock.elapsed, objective: incumbentCost, phase: "local search"))
+        var bound = LagrangianBound(data)
+        var tried = Set<[Bool]>()
+        let heuristic = PenalizedAssignment(data)
+        let lagrangianDeadline = min(limit * 0.3, clock.elapsed + 10)
+        let pastDeadline: () -> Bool = { isCancelled() || clock.elapsed >= lagrangianDeadline }
+        bound.run(upperBound: incumbentCost, deadline: lagrangianDeadline, clock: clock, isCancelled: isCancelled) { open, preferred in
+            guard tried.insert(open).inserted, let start = heuristic.solve(open: open, preferred: preferred, isCancelled: pastDeadline) else { return nil }
+            var search = AllocationLocalSearch(data, start: start)
+            search.descend(isCancelled: pastDeadline)
+            if search.cost < incumbentCost - 1e-9 { incumbent = search.assignment; incumbentCost = search.cost }
+            return search.cost
+        }
+        var polished = AllocationLocalSearch(data, start: incumbent)
+        polished.improve(deadline: min(limit * 0.35, clock.elapsed + 5), clock: clock, isCancelled: isCancelled)
+        if polished.cost < incumbentCost - 1e-9 { incumbent = polished.assignment; incumbentCost = polished.cost }
+        options.progress?(SolveProgress(elapsed: clock.elapsed, objective: incumbentCost, bound: bound.bestBound, phase: "lagrangian"))
+        var tree = LagrangianBranchAndBound(data, lagrangian: bound, incumbent: incumbent)
+        if let report = options.progress {
+            tree.onIncumbent = { cost in report(SolveProgress(elapsed: clock.elapsed, objective: cost, bound: bound.bestBound, phase: "branch-and-bound")) }
+        }
+        // Leave a little of the time limit for building the plan.
+        let deadline = limit - min(0.05, limit * 0.01)
+        tree.remainingTime = { deadline - clock.elapsed }
+        tree.restrictedTimeLimit = max(0.05, min(2, 0.05 * limit))
+        tree.searchWithCutoffs(lower: bound.bestBound, rootLambda: bound.bestLambda.isEmpty ? nil : bound.bestLambda,
+                               stop: { isCancelled() || clock.elapsed >= deadline })
+        let best = tree.incumbent.map { SingleSourceAssignment(warehouseOf: $0.map { Optional($0) }) } ?? incumbent
+        let lower = max(tree.lowerBound, bound.bestBound)
+        return greedyPlan(best, data, clock, bound: lower.isFinite ? lower : nil, iterations: tree.nodes,
+                          solver: "lagrangian branch-and-bound")
     }
 
     private static func fill(_ plan: inout Plan, values: [Double], mip: AllocationMIP, data: AllocationData) {

@@ -33,6 +33,20 @@ func withGLPKEnvironment<T>(_ body: () throws -> T) rethrows -> T {
     return try body()
 }
 
+/// Enters the thread's GLPK environment for an object that outlives one call (``ColumnGenerationLP``):
+/// the environment stays until the matching `leaveGLPKEnvironment()`.
+func enterGLPKEnvironment() {
+    let depth = Int(bitPattern: pthread_getspecific(glpkDepthKey))
+    pthread_setspecific(glpkDepthKey, UnsafeRawPointer(bitPattern: depth + 1))
+}
+
+/// Leaves what `enterGLPKEnvironment()` entered; the outermost leave frees the thread's environment.
+func leaveGLPKEnvironment() {
+    let depth = Int(bitPattern: pthread_getspecific(glpkDepthKey))
+    pthread_setspecific(glpkDepthKey, UnsafeRawPointer(bitPattern: max(0, depth - 1)))
+    if depth <= 1 { _ = glp_free_env() }
+}
+
 /// A deadline derived from `SolveOptions.timeLimit`.
 struct Deadline {
     let clock = ContinuousClock()

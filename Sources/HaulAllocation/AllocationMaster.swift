@@ -1,0 +1,337 @@
+import HaulCore
+import HaulLP
+
+/// The Dantzig–Wolfe master of the Lagrangian relaxation in ``LagrangianBound``, solved by column
+/// generation: its LP optimum is the best Lagrangian bound (exactly, where the knapsacks are
+/// exact), which subgradient steps only approach.
+///
+/// ```
+/// min  Σ_p C_p z_p + Σ_k F_k μ_k + M Σ_o a_o
+///      Σ_{p ∋ o} z_p + a_o = 1                 for every free order o       (duals λ_o)
+///      Σ_k Y_kw μ_k − Σ_{p at w} z_p >= 0      for every warehouse w        (duals π_w >= 0)
+///      Σ_k μ_k = 1                                                          (dual σ)
+/// ```
+/// A pattern p is a set of orders that fit one warehouse's room (cost C_p, their assignment
+/// costs); a cover k is a set of warehouses whose capacity covers the demand (cost F_k, their
+/// opening costs); `a_o` are artificial columns with a large cost M. Pricing a pattern at w is
+/// the knapsack of the Lagrangian function at λ (reduced cost `K_w(λ) + π_w`); pricing a cover is
+/// the covering knapsack with values `f_w − π_w` (reduced cost `value − σ`). Every λ the LP
+/// proposes is evaluated by ``LagrangianBound/evaluate(_:_:)``, which gives a valid bound whatever
+/// the state of the LP.
+///
+/// Branch-and-bound nodes share one master: columns that break a node's ``Restrictions`` (a
+/// closed or banned warehouse, a fixed order, more than the room left, a cover that closes a
+/// warehouse the node opens) are switched off, and the LP continues from the previous basis.
+final class AllocationMaster {
+    let data: AllocationData
+    let lagrangian: LagrangianBound
+    let W: Int
+    let O: Int
+    let lp: ColumnGenerationLP
+    let bigM: Double
+
+    /// A pattern: orders that fit one warehouse; `column` is its LP column (-1: not in the LP now).
+    struct Pattern {
+        var warehouse: Int
+        var orders: [Int]
+        var weight: Double
+        var cost: Double
+        var column: Int
+        var enabled: Bool
+    }
+    struct Cover {
+        var open: [Bool]
+        var cost: Double
+        var column: Int
+        var enabled: Bool
+    }
+    /// Every column generated so far (the LP holds those that fit the current node).
+    private(set) var patterns: [Pattern] = []
+    private(set) var covers: [Cover] = []
+    private var artificial: [Int] = []
+    private var patternKeys = Set<[Int]>()
+    private var coverKeys = Set<[Bool]>()
+    /// LP solves so far.
+    private(set) var solves = 0
+    /// Seconds the next LP solve may take (nil: no limit).
+    var lpTimeLimit: (() -> Double?)?
+    /// Wentges smoothing factor (0: none).
+    var smoothing = 0.5
+
+    /// Largest number of columns kept; beyond it no new ones are added (the bound stays valid).
+    static let columnLimit = 400_000
+
+    init(_ lagrangian: LagrangianBound) {
+        self.lagrangian = lagrangian
+        data = lagrangian.data
+        W = data.warehouseCount
+        O = data.orderCount
+        var rows = [ColumnGenerationLP.RowBound](repeating: .equal(1), count: O)
+        rows += [ColumnGenerationLP.RowBound](repeating: .atLeast(0), count: W)
+        rows.append(.equal(1))
+        lp = ColumnGenerationLP(rows: rows)
+        // The artificial cost exceeds any plan's cost share of one order.
+        var largest = 0.0
+        for k in 0..<(O * W) where data.allowed[k] { largest = max(largest, abs(data.cost[k])) }
+        let opening = data.problem.warehouses.reduce(0.0) { $0 + abs($1.openingCost) }
+        bigM = max(1, 10 * (largest + opening))
+        // The artificial columns come first and are never deleted: they keep indices 0..<O.
+        for o in 0..<O { artificial.append(lp.addColumn(cost: bigM, rows: [o], coefficients: [1])) }
+    }
+
+    private func addToLP(_ p: Pattern) -> Int {
+        lp.addColumn(cost: p.cost, rows: p.orders + [O + p.warehouse],
+                     coefficients: [Double](repeating: 1, count: p.orders.count) + [-1])
+    }
+
+    private func addToLP(_ c: Cover) -> Int {
+        var rows: [Int] = []
+        for w in 0..<W where c.open[w] { rows.append(O + w) }
+        rows.append(O + W)
+        return lp.addColumn(cost: c.cost, rows: rows, coefficients: [Double](repeating: 1, count: rows.count))
+    }
+
+    /// Adds a pattern (to the pool and the LP); false when it is empty, known, or the pool is full.
+    @discardableResult
+    func addPattern(_ w: Int, _ orders: [Int]) -> Bool {
+        guard !orders.isEmpty, patterns.count + covers.count < Self.columnLimit else { return false }
+        let sorted = orders.sorted()
+        guard patternKeys.insert([w] + sorted).inserted else { return false }
+        var cost = 0.0, weight = 0.0
+        for o in sorted { cost += data.cost[o * W + w]; weight += data.quantity[o] }
+        var p = Pattern(warehouse: w, orders: sorted, weight: weight, cost: cost, column: -1, enabled: true)
+        p.column = addToLP(p)
+        patterns.append(p)
+        return true
+    }
+
+    @discardableResult
+    func addCover(_ open: [Bool]) -> Bool {
+        guard patterns.count + covers.count < Self.columnLimit, coverKeys.insert(open).inserted else { return false }
+        var cost = 0.0
+        for w in 0..<W where open[w] { cost += data.problem.warehouses[w].openingCost }
+        var c = Cover(open: open, cost: cost, column: -1, enabled: true)
+        c.column = addToLP(c)
+        covers.append(c)
+        return true
+    }
+
+    /// Seeds the master with a complete plan: one pattern per used warehouse and its cover.
+    func addPlan(_ assignment: [Int]) {
+        var byWarehouse = [[Int]](repeating: [], count: W)
+        for (o, w) in assignment.enumerated() where w >= 0 { byWarehouse[w].append(o) }
+        var open = data.problem.warehouses.map { $0.open == true }
+        for w in 0..<W where !byWarehouse[w].isEmpty { addPattern(w, byWarehouse[w]); open[w] = true }
+        addCover(open)
+    }
+
+    private func patternFits(_ p: Pattern, _ r: Restrictions) -> Bool {
+        let w = p.warehouse
+        guard r.facility[w] >= 0, p.weight <= r.room[w] + 1e-9 else { return false }
+        for o in p.orders where r.assigned[o] >= 0 || r.banned[o * W + w] { return false }
+        return true
+    }
+
+    private func coverFits(_ c: Cover, _ r: Restrictions) -> Bool {
+        for w in 0..<W {
+            if c.open[w] && r.facility[w] < 0 { return false }
+            if !c.open[w] && r.facility[w] > 0 { return false }
+        }
+        return true
+    }
+
+    /// Makes the LP hold exactly the columns that fit the restrictions (columns that do not fit
+    /// leave the LP, or are switched off while basic, so that the basis stays valid) and sets the
+    /// order rows; adds the cover "every warehouse that is not closed", which keeps the master
+    /// feasible whenever any cover is.
+    func restrict(to r: Restrictions) {
+        for o in 0..<O {
+            lp.setRowBound(o, r.assigned[o] >= 0 ? .free : .equal(1))
+        }
+        var remove: [Int] = []
+        for k in patterns.indices {
+            let fits = patternFits(patterns[k], r)
+            let column = patterns[k].column
+            if fits {
+                if column < 0 { patterns[k].column = addToLP(patterns[k]); patterns[k].enabled = true }
+                else if !patterns[k].enabled { lp.setColumnBounds(column, lower: 0, upper: .infinity); patterns[k].enabled = true }
+            } else if column >= 0 {
+                if lp.isBasic(column) {
+                    if patterns[k].enabled { lp.setColumnBounds(column, lower: 0, upper: 0); patterns[k].enabled = false }
+                } else {
+                    remove.append(column)
+                }
+            }
+        }
+        for k in covers.indices {
+            let fits = coverFits(covers[k], r)
+            let column = covers[k].column
+            if fits {
+                if column < 0 { covers[k].column = addToLP(covers[k]); covers[k].enabled = true }
+                else if !covers[k].enabled { lp.setColumnBounds(column, lower: 0, upper: .infinity); covers[k].enabled = true }
+            } else if column >= 0 {
+                if lp.isBasic(column) {
+                    if covers[k].enabled { lp.setColumnBounds(column, lower: 0, upper: 0); covers[k].enabled = false }
+                } else {
+                    remove.append(column)
+                }
+            }
+        }
+        if !remove.isEmpty {
+            let map = lp.deleteColumns(remove)
+            for k in patterns.indices where patterns[k].column >= 0 { patterns[k].column = map[patterns[k].column] }
+            for k in covers.indices where covers[k].column >= 0 { covers[k].column = map[covers[k].column] }
+        }
+        addCover((0..<W).map { r.facility[$0] >= 0 })
+    }
+
+    /// The outcome of column generation at a node.
+    struct Result {
+        /// Best Lagrangian bound found (valid whatever happened).
+        var bound: Double
+        /// Multipliers and relaxed solution of that bound.
+        var lambda: [Double]
+        var relaxed: LagrangianBound.Relaxed
+        /// The master's LP value at the end (an upper bound on the Lagrangian dual; +inf if unknown).
+        var lpValue: Double
+        /// Per pair `[o * W + w]`: how much of free order o the LP solution sends to w.
+        var flow: [Double]
+        /// Per warehouse: how open the LP solution has it.
+        var opening: [Double]
+        /// The LP solution uses artificial columns.
+        var usesArtificial: Bool
+        var converged: Bool
+        var iterations: Int
+    }
+
+    /// Column generation under r from multipliers `start`: stops when the bound reaches `stopAt`,
+    /// when no column prices out (the LP value is then the Lagrangian dual), when the LP value and
+    /// the bound meet, after `maxIterations`, or when `stop()` says so.
+    func solve(_ r: Restrictions, start: [Double], stopAt: Double, maxIterations: Int = 500, stop: () -> Bool) -> Result {
+        restrict(to: r)
+        var best = lagrangian.evaluate(start, r)
+        var bestLambda = start
+        // Columns from the starting multipliers.
+        for w in 0..<W where best.open[w] && !best.chosen[w].isEmpty { addPattern(w, best.chosen[w]) }
+        addCover(best.open)
+        var lpValue = Double.infinity
+        var converged = false
+        var iterations = 0
+        var lastDuals: [Double] = []
+        while iterations < maxIterations && best.bound.isFinite && best.bound < stopAt {
+            if iterations % 4 == 3 && stop() { break }
+            iterations += 1
+            solves += 1
+            // A degenerate master can make the simplex method crawl: limit each solve (the bound stays valid).
+            let seconds = lpTimeLimit?() ?? nil
+            if let seconds, seconds <= 0 { break }
+            guard lp.solve(timeLimit: seconds, iterationLimit: max(5_000, 5 * (O + W + lp.columnCount))) == .optimal else { break }
+            lpValue = lp.objective
+            let duals = lp.duals()
+            lastDuals = duals
+            var lambdaLP = [Double](repeating: 0, count: O)
+            for o in 0..<O where r.assigned[o] < 0 { lambdaLP[o] = duals[o] }
+            let tolerance = 1e-9 * max(1, abs(lpValue))
+            if lpValue - best.bound <= tolerance { converged = true; break }
+            // Wentges smoothing: price at a point between the best multipliers and the LP's; when
+            // that finds no column (mispricing), at the LP's.
+            var added = 0
+            for attempt in 0..<2 {
+                let a = attempt == 0 ? smoothing : 0
+                let lambda = a == 0 ? lambdaLP : (0..<O).map { a * bestLambda[$0] + (1 - a) * lambdaLP[$0] }
+                let relaxed = lagrangian.evaluate(lambda, r)
+                if relaxed.bound > best.bound { best = relaxed; bestLambda = lambda }
+                if best.bound >= stopAt { break }
+                for w in 0..<W where r.facility[w] >= 0 && !relaxed.chosen[w].isEmpty {
+                    var reduced = duals[O + w]
+                    for o in relaxed.chosen[w] { reduced += data.cost[o * W + w] - lambdaLP[o] }
+                    if reduced < -tolerance, addPattern(w, relaxed.chosen[w]) { added += 1 }
+                }
+                if added > 0 || a == 0 { break }
+            }
+            if best.bound >= stopAt { break }
+            if lpValue - best.bound <= tolerance { converged = true; break }
+            let coverValues = (0..<W).map { data.problem.warehouses[$0].openingCost - duals[O + $0] }
+            let cover = lagrangian.cover(coverValues, r)
+            if cover.value.isFinite && cover.value - duals[O + W] < -tolerance {
+                var open = cover.open
+                for w in 0..<W where r.facility[w] > 0 { open[w] = true }
+                if addCover(open) { added += 1 }
+            }
+            if added == 0 { converged = true; break }
+        }
+        // The LP solution, read only when it is current.
+        var flow = [Double](repeating: 0, count: O * W)
+        var opening = [Double](repeating: 0, count: W)
+        var usesArtificial = false
+        if !lastDuals.isEmpty && lpValue.isFinite {
+            let values = lp.values()
+            for o in 0..<O where r.assigned[o] < 0 && values[artificial[o]] > 1e-9 { usesArtificial = true }
+            for p in patterns where p.column >= 0 && p.enabled {
+                let v = values[p.column]
+                if v > 1e-9 { for o in p.orders { flow[o * W + p.warehouse] += v } }
+            }
+            for c in covers where c.column >= 0 && c.enabled {
+                let v = values[c.column]
+                if v > 1e-9 { for w in 0..<W where c.open[w] { opening[w] += v } }
+            }
+        }
+        return Result(bound: best.bound, lambda: bestLambda, relaxed: best, lpValue: lpValue, flow: flow, opening: opening,
+                      usesArtificial: usesArtificial, converged: converged, iterations: iterations)
+    }
+}
+
+extension AllocationMaster {
+    /// A plan from the generated patterns: the master as an integer program over the pool
+    /// (binary pattern and warehouse variables, each order once, a warehouse's patterns only
+    /// when it opens, at most one pattern per warehouse), solved by GLPK within `timeLimit` seconds.
+    /// Only patterns whose orders are all allowed at their warehouse under `root` are used.
+    /// Returns the best assignment found that costs less than `cutoff`, if any.
+    func restrictedMasterPlan(incumbent: [Int]?, cutoff: Double, timeLimit: Double, stop: @escaping @Sendable () -> Bool) -> [Int]? {
+        guard timeLimit > 0.01, !patterns.isEmpty else { return nil }
+        var model = LinearModel(direction: .minimize)
+        let houses = data.problem.warehouses
+        var open: [Variable?] = []
+        for w in 0..<W {
+            if houses[w].open == false { open.append(nil); continue }
+            let forced = houses[w].open == true
+            open.append(model.addVariable(lower: forced ? 1 : 0, upper: 1, cost: houses[w].openingCost, kind: .binary))
+        }
+        var byOrder = [[(Variable, Double)]](repeating: [], count: O)
+        var byWarehouse = [[(Variable, Double)]](repeating: [], count: W)
+        var used: [(Int, Variable)] = []
+        for (k, p) in patterns.enumerated() where open[p.warehouse] != nil && p.weight <= houses[p.warehouse].capacity + 1e-9 {
+            let z = model.addVariable(lower: 0, upper: 1, cost: p.cost, kind: .binary)
+            used.append((k, z))
+            for o in p.orders { byOrder[o].append((z, 1)) }
+            byWarehouse[p.warehouse].append((z, 1))
+        }
+        for o in 0..<O {
+            guard !byOrder[o].isEmpty else { return nil }  // some order is in no pattern
+            model.addConstraint(byOrder[o], .equal, 1)
+        }
+        for w in 0..<W where !byWarehouse[w].isEmpty {
+            model.addConstraint(byWarehouse[w] + [(open[w]!, -1)], .lessOrEqual, 0)
+        }
+        var options = LPSolveOptions(timeLimit: timeLimit, relativeGap: 1e-9)
+        options.shouldStop = stop
+        if let incumbent {
+            // The incumbent as a start when its patterns are all in the pool.
+            var start = [Double](repeating: 0, count: model.variableCount)
+            var byW = [[Int]](repeating: [], count: W)
+            for (o, w) in incumbent.enumerated() { byW[w].append(o) }
+            var covered = 0
+            for (k, z) in used where byW[patterns[k].warehouse] == patterns[k].orders { start[z.index] = 1; covered += patterns[k].orders.count }
+            for w in 0..<W { if let y = open[w] { start[y.index] = (!byW[w].isEmpty || houses[w].open == true) ? 1 : 0 } }
+            if covered == O { options.initialSolution = start }
+        }
+        guard let solution = try? LPSolver.solveMIP(model, options: options),
+              solution.status == .optimal || solution.status == .feasible,
+              let objective = solution.objective, objective < cutoff - 1e-9 else { return nil }
+        var plan = [Int](repeating: -1, count: O)
+        for (k, z) in used where solution.values[z.index] > 0.5 {
+            for o in patterns[k].orders { plan[o] = patterns[k].warehouse }
+        }
+        return plan.contains(-1) ? nil : plan
+    }
+}
