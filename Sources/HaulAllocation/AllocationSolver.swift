@@ -188,7 +188,6 @@ public enum AllocationSolver {
         // Leave a little of the time limit for building the plan.
         let deadline = limit - min(0.05, limit * 0.01)
         tree.remainingTime = { deadline - clock.elapsed }
-        tree.restrictedTimeLimit = max(0.05, min(2, 0.05 * limit))
         tree.useMaster = data.warehouseCount * data.orderCount <= maximumColumnGenerationPairs
         tree.searchWithCutoffs(lower: bound.bestBound, rootLambda: bound.bestLambda.isEmpty ? nil : bound.bestLambda,
                                stop: { isCancelled() || clock.elapsed >= deadline })

@@ -34,7 +34,6 @@ struct LagrangianBranchAndBound {
     /// Subgradient iterations per node below the root.
     var nodeIterations = 3000
     var nodeStallLimit = 30
-    var resetOnHalving = false
     var nodeInitialStep = 2.0
     var nodeMinimumStep = 0.001
     /// First cutoff: this fraction above the lower bound (doubling per run that finds nothing).
@@ -45,11 +44,6 @@ struct LagrangianBranchAndBound {
     var remainingTime: (() -> Double?)?
     /// Diagnostics.
     var log: ((String) -> Void)?
-    /// Stops the integer program over the generated patterns (nil: that heuristic is off).
-    var restrictedStop: (@Sendable () -> Bool)?
-    /// Seconds per run of it, and nodes between runs.
-    var restrictedTimeLimit = 1.0
-    var restrictedInterval = 200
     /// Bound nodes by column generation on the Dantzig–Wolfe master (else by subgradient steps).
     var useMaster = true
     /// Column generation iterations per node.
@@ -58,12 +52,6 @@ struct LagrangianBranchAndBound {
     private(set) var masterColumns = 0
     private(set) var masterSimplexIterations = 0
     var smoothing = 0.5
-    /// Children start from the column generation's multipliers (else from the subgradient's).
-    var lpLambdaForChildren = true
-    /// Branch on the most fractional warehouse or pair of the master's LP solution.
-    var lpBranching = true
-    /// Branch on warehouses while some are free.
-    var yFirst = false
     /// Called with the cost of every new incumbent.
     var onIncumbent: ((Double) -> Void)?
 
@@ -178,7 +166,6 @@ struct LagrangianBranchAndBound {
             var relaxed: LagrangianBound.Relaxed
             var lpSolution: AllocationMaster.Result?
             var extraLambdas: [[Double]] = []
-            var cgRelaxed: LagrangianBound.Relaxed?
             var rounds = 0
             var children: [Node] = []
             var stoppedInside = false
@@ -191,7 +178,7 @@ struct LagrangianBranchAndBound {
                     from: lambda, r, target: min(upperBound, cutoff).isFinite ? min(upperBound, cutoff) : node.bound + 1, stopAt: limit,
                     maxIterations: isRoot ? 3000 : nodeIterations, stallLimit: isRoot ? max(20, min(100, O / 2)) : nodeStallLimit,
                     initialStep: isRoot ? 2 : nodeInitialStep, minimumStep: isRoot ? 1e-3 : nodeMinimumStep,
-                    resetOnHalving: resetOnHalving, stop: stop)
+                    stop: stop)
                 subgradientIterations += ascent.iterations
                 relaxed = ascent.best
                 lambda = ascent.lambda
@@ -204,8 +191,7 @@ struct LagrangianBranchAndBound {
                     if result.bound >= limit {
                         relaxed = result.relaxed; lambda = result.lambda
                     } else if result.bound > relaxed.bound {
-                        if lpLambdaForChildren { extraLambdas = [lambda]; relaxed = result.relaxed; lambda = result.lambda }
-                        else { extraLambdas = [result.lambda]; cgRelaxed = result.relaxed }
+                        extraLambdas = [lambda]; relaxed = result.relaxed; lambda = result.lambda
                     }
                     if !result.converged && result.bound < limit && stop() { stoppedInside = true }
                 }
@@ -259,8 +245,7 @@ struct LagrangianBranchAndBound {
                     for w in 0..<W { openBound[w] = max(openBound[w], o2[w]); closedBound[w] = max(closedBound[w], c2[w]) }
                     for k in 0..<(O * W) { pairBound[k] = max(pairBound[k], p2[k]) }
                 }
-                let nodeBound = max(relaxed.bound, cgRelaxed?.bound ?? -.infinity)
-                if nodeBound >= pruneLimit { relaxed.bound = nodeBound; break }
+                if relaxed.bound >= pruneLimit { break }
                 let cut = pruneLimit
                 var changed = false
                 for w in 0..<W where r.facility[w] == 0 {
@@ -280,9 +265,9 @@ struct LagrangianBranchAndBound {
                 }
                 guard r.feasible else { break }
                 if changed && rounds < 4 { continue }
-                let base = max(node.bound, nodeBound)
+                let base = max(node.bound, relaxed.bound)
                 // Branching on the LP solution: the most fractional warehouse, else the most fractional pair.
-                if let lp = lpSolution, !changed, !lp.usesArtificial, lpBranching {
+                if let lp = lpSolution, !changed, !lp.usesArtificial {
                     var pickW = -1, pickScore = 1e-6
                     for w in 0..<W where r.facility[w] == 0 {
                         let f = min(lp.opening[w], 1 - lp.opening[w])
@@ -290,13 +275,9 @@ struct LagrangianBranchAndBound {
                     }
                     if pickW >= 0 {
                         let w = pickW
-                        var openR = r, closedR = r
-                        openR.facility[w] = 1
-                        closedR.close(w, data)
-                        let openChild = Node(restrictions: openR, lambda: lambda, bound: max(base, openBound[w]), depth: node.depth + 1)
-                        let closedChild = Node(restrictions: closedR, lambda: lambda, bound: max(base, closedBound[w]), depth: node.depth + 1)
-                        // The side the LP leans to first.
-                        children = lp.opening[w] >= 0.5 ? [closedChild, openChild] : [openChild, closedChild]
+                        // The side the LP leans to first (the stack pops the last child first).
+                        children = warehouseChildren(w, r, lambda: lambda, bounds: (max(base, openBound[w]), max(base, closedBound[w])),
+                                                     depth: node.depth + 1, openFirst: lp.opening[w] >= 0.5)
                         break
                     }
                     var pickO = -1, pickPairW = -1
@@ -327,7 +308,7 @@ struct LagrangianBranchAndBound {
                     if score > bestScore { bestScore = score; branchWarehouse = w; branchOrder = -1 }
                 }
                 var orderChildren: [(w: Int, bound: Double)] = []
-                for o in 0..<O where r.assigned[o] < 0 && !(yFirst && branchWarehouse >= 0) {
+                for o in 0..<O where r.assigned[o] < 0 {
                     var first = Double.infinity, second = Double.infinity
                     for w in 0..<W where !r.banned[o * W + w] && r.facility[w] >= 0 && data.quantity[o] <= r.room[w] + 1e-9 {
                         let b = pairBound[o * W + w]
@@ -349,12 +330,8 @@ struct LagrangianBranchAndBound {
                     }
                 } else if branchWarehouse >= 0 {
                     let w = branchWarehouse
-                    var openR = r, closedR = r
-                    openR.facility[w] = 1
-                    closedR.close(w, data)
-                    let openChild = Node(restrictions: openR, lambda: lambda, bound: max(base, openBound[w]), depth: node.depth + 1)
-                    let closedChild = Node(restrictions: closedR, lambda: lambda, bound: max(base, closedBound[w]), depth: node.depth + 1)
-                    children = openChild.bound <= closedChild.bound ? [closedChild, openChild] : [openChild, closedChild]
+                    let bounds = (max(base, openBound[w]), max(base, closedBound[w]))
+                    children = warehouseChildren(w, r, lambda: lambda, bounds: bounds, depth: node.depth + 1, openFirst: bounds.0 <= bounds.1)
                 } else {
                     // Nothing left to branch on: every order is fixed, and the node is a plan.
                     if (0..<O).allSatisfy({ r.assigned[$0] >= 0 }) { offer(r.assigned) }
@@ -365,18 +342,6 @@ struct LagrangianBranchAndBound {
                 // Out of time inside the node: it stays open with the bound it reached.
                 stack.append(Node(restrictions: r, lambda: lambda, bound: max(node.bound, relaxed.bound), depth: node.depth))
                 break
-            }
-            // Now and then a plan from the generated patterns (the master as an integer program).
-            if let master, let restrictedStop, nodes == 1 || nodes % restrictedInterval == 0 {
-                let before = upperBound
-                let plan = master.restrictedMasterPlan(incumbent: incumbent, cutoff: upperBound, timeLimit: restrictedTimeLimit, stop: restrictedStop)
-                if let plan { offer(plan) }
-                log?("restricted master at node \(nodes): \(master.patterns.count) patterns, \(plan == nil ? "nothing" : "plan") , upper bound \(before) -> \(upperBound)")
-                if upperBound < before - 1e-9, let incumbent {
-                    var search = AllocationLocalSearch(data, start: SingleSourceAssignment(warehouseOf: incumbent.map { Optional($0) }))
-                    search.descend(isCancelled: stop)
-                    if search.cost < upperBound - 1e-9 { offer(search.assign) }
-                }
             }
             if children.isEmpty {
                 if r.feasible && relaxed.bound.isFinite && relaxed.bound >= pruneLimit { leafBound = min(leafBound, proven(relaxed.bound)) }
@@ -400,6 +365,18 @@ struct LagrangianBranchAndBound {
             master?.lpTimeLimit = remainingTime
             if let incumbent { master?.addPlan(incumbent) }
         }
+    }
+
+    /// The two children of branching on warehouse `w` (open, closed) with their bounds, ordered
+    /// for the stack so that the open child is explored first when `openFirst`.
+    private func warehouseChildren(_ w: Int, _ r: Restrictions, lambda: [Double], bounds: (open: Double, closed: Double),
+                                   depth: Int, openFirst: Bool) -> [Node] {
+        var openR = r, closedR = r
+        openR.facility[w] = 1
+        closedR.close(w, data)
+        let openChild = Node(restrictions: openR, lambda: lambda, bound: bounds.open, depth: depth)
+        let closedChild = Node(restrictions: closedR, lambda: lambda, bound: bounds.closed, depth: depth)
+        return openFirst ? [closedChild, openChild] : [openChild, closedChild]
     }
 
     /// Searches with rising cutoffs: each run looks only for plans below a cutoff between the
