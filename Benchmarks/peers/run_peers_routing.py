@@ -4,7 +4,7 @@
     pip install pyvrp hygese          # not a dependency of the Swift package
     python3 Benchmarks/peers/run_peers_routing.py --set DIR --time-limit S \
         [--output PREFIX] [--limit N] [--max-customers N] [--solvers pyvrp,hgs] [--haul HAUL.csv]
-        [--haul-binary .build/release/haul [--haul-engines automatic,ruinAndRecreate]]
+        [--haul-binary .build/release/haul [--haul-engines automatic,ruinAndRecreate] [--haul-cpu-time]]
 
 For each solver it prints (and with --output writes to PREFIX-<solver>.csv) the columns of
 `haul bench routing`: instance,cost,bks,gap_pct,seconds,vehicles,status, then a summary line
@@ -16,6 +16,9 @@ per engine of --haul-engines (passed as HAUL_ROUTING_ENGINE), and it joins the t
 Fairness: the solvers run one after the other, in this single process pinned to one core
 (--cpu, default: the first core this process may use), each with the same time limit per
 instance. HGS-CVRP is given no iteration limit (it stops at the time limit, as PyVRP does).
+HGS-CVRP measures its limit in CPU time, PyVRP and Haul in wall time; --haul-cpu-time makes Haul
+measure CPU time too (`haul bench routing --cpu-time`), so that a busy machine does not favour
+HGS-CVRP.
 
 Distances follow the same conventions as Haul's VRPLIB reader, so costs compare with the
 best-known values: EUC_2D rounded to the nearest integer; Solomon files (FLOOR_2D, SCALE 10) and
@@ -246,7 +249,7 @@ def run_hgs(path, h, time_limit, seed):
                 status="ok" if not problems else "INFEASIBLE: " + "; ".join(problems))
 
 
-def run_haul(path, h, time_limit, seed, binary, engine):
+def run_haul(path, h, time_limit, seed, binary, engine, cpu_time=False):
     """Runs `haul bench routing` on a folder holding only this instance (and its .sol)."""
     import subprocess
 
@@ -260,7 +263,7 @@ def run_haul(path, h, time_limit, seed, binary, engine):
         if engine:
             env["HAUL_ROUTING_ENGINE"] = engine
         subprocess.run([binary, "bench", "routing", "--set", folder, "--time-limit", f"{time_limit:g}",
-                        "--seed", str(seed), "--output", out], check=True, env=env,
+                        "--seed", str(seed), "--output", out] + (["--cpu-time"] if cpu_time else []), check=True, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(out, encoding="utf-8") as f:
             rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
@@ -357,6 +360,8 @@ def main():
     parser.add_argument("--cpu", type=int, help="core to pin to (default: the first allowed one)")
     parser.add_argument("--haul", help="Haul's CSV (haul bench routing --output) for the side-by-side table")
     parser.add_argument("--haul-binary", help="run this `haul` too, in the same run, interleaved per instance")
+    parser.add_argument("--haul-cpu-time", action="store_true",
+                        help="Haul measures its time limit in CPU time, as HGS-CVRP does")
     parser.add_argument("--haul-engines", default="automatic",
                         help="comma-separated HAUL_ROUTING_ENGINE values for --haul-binary "
                              "(automatic, hybridGenetic, ruinAndRecreate)")
@@ -380,7 +385,7 @@ def main():
         for engine in [e.strip() for e in args.haul_engines.split(",") if e.strip()]:
             key = "haul" if engine == "automatic" else f"haul-{engine}"
             title = "Haul" if engine == "automatic" else f"Haul {engine}"
-            SOLVERS[key] = (title, lambda p, h, t, s, e=engine: run_haul(p, h, t, s, args.haul_binary, e))
+            SOLVERS[key] = (title, lambda p, h, t, s, e=engine: run_haul(p, h, t, s, args.haul_binary, e, args.haul_cpu_time))
             solvers.insert(len([x for x in solvers if x.startswith("haul")]), key)
 
     results = {}

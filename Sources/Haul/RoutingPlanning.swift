@@ -68,9 +68,26 @@ struct RoutingPlanning {
             }
         }
         self.slots = slots
-        self.model = RoutingModel(nodeCount: locations.count, distance: distance, duration: duration, dimensions: dimensions,
-                                  demand: demand, serviceTime: service, readyTime: ready, dueTime: due,
-                                  customers: Array(depotCount..<locations.count), vehicles: vehicles)
+        var model = RoutingModel(nodeCount: locations.count, distance: distance, duration: duration, dimensions: dimensions,
+                                 demand: demand, serviceTime: service, readyTime: ready, dueTime: due,
+                                 customers: Array(depotCount..<locations.count), vehicles: vehicles)
+        model.coordinates = Self.coordinates(of: locations)
+        self.model = model
+    }
+
+    /// Flat `(x, y)` positions for the search's spatial guidance: planar locations as given,
+    /// geographic ones as (longitude, latitude); `nil` when any location is a matrix row.
+    static func coordinates(of locations: [Location]) -> [Double]? {
+        var xy: [Double] = []
+        xy.reserveCapacity(2 * locations.count)
+        for location in locations {
+            switch location {
+            case let .planar(x, y): xy += [x, y]
+            case let .geographic(lat, lon): xy += [lon, lat]
+            case .matrixIndex: return nil
+            }
+        }
+        return xy
     }
 
     /// The route test when loading is enforced: the items of the route's customers, in visiting

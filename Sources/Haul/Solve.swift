@@ -84,6 +84,7 @@ func solveValidated(_ problem: Problem, options: SolveOptions) -> Plan {
         var searchOptions = RoutingSearchOptions(timeLimit: options.timeLimit, seed: options.seed, isCancelled: options.isCancelled,
                                                  maxIterationsWithoutImprovement: patience,
                                                  routeFeasibility: planning.routeFeasibility(seed: options.seed))
+        searchOptions.timeLimitClock = options.timeLimitClock
         if let report = options.progress {
             searchOptions.onProgress = { (p: RoutingProgress) in
                 report(SolveProgress(elapsed: clock.elapsed, objective: p.bestCost, phase: "local search"))

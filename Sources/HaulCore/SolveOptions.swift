@@ -17,6 +17,9 @@ public struct SolveOptions: Sendable {
     /// Polled by the solver; when it returns true the solver stops and returns its best plan so far.
     /// `Haul.solve` sets it from Swift task cancellation.
     public var isCancelled: @Sendable () -> Bool
+    /// The clock ``timeLimit`` is measured on. ``TimeLimitClock/threadCPU`` is for benchmarks on a
+    /// shared machine; only the routing solver honours it, the others always use wall time.
+    public var timeLimitClock: TimeLimitClock = .wall
 
     public init(timeLimit: Double = SolveOptions.defaultTimeLimit, seed: UInt64 = SolveOptions.defaultSeed,
                 progress: (@Sendable (SolveProgress) -> Void)? = nil,
@@ -26,6 +29,15 @@ public struct SolveOptions: Sendable {
         self.progress = progress
         self.isCancelled = isCancelled
     }
+}
+
+/// The clock a time limit is measured on.
+public enum TimeLimitClock: String, Sendable, CaseIterable {
+    /// Elapsed wall-clock time (the default).
+    case wall
+    /// CPU time used by the solving thread: each solver gets the same computing time however busy
+    /// the machine is (HGS-CVRP measures its limit this way).
+    case threadCPU
 }
 
 /// A flag that one task sets and a solver thread polls.

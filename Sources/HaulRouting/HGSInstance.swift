@@ -32,6 +32,9 @@ struct CVRPInstance {
     let totalDemand: Double
     /// Tolerance of cost comparisons.
     let eps: Double
+    /// Planar position of each node relative to the depot, flat `(x, y)` pairs, when the model has
+    /// positions: the local search writes routes in polar order (see ``HGSLocalSearch/export(_:)``).
+    let relativePosition: [Double]?
 
     @inline(__always) func d(_ a: Int, _ b: Int) -> Double { dist[a &* (n &+ 1) &+ b] }
 
@@ -75,6 +78,15 @@ struct CVRPInstance {
         let fleet = model.vehicles.count
         if Double(fleet) * cap < total { return nil }
         let estimate = Int((1.3 * total / cap).rounded(.up)) + 3
+        var relative: [Double]? = nil
+        if let xy = model.coordinates, xy.count == 2 * N {
+            var r = [Double](repeating: 0, count: 2 * (n + 1))
+            for i in 0...n {
+                r[2 * i] = xy[2 * modelNode[i]] - xy[2 * depot]
+                r[2 * i + 1] = xy[2 * modelNode[i] + 1] - xy[2 * depot + 1]
+            }
+            relative = r
+        }
         let g = min(20, n - 1)
         let neighbors = SearchState.nearest(k: g, count: n) { u, v in dist[(u + 1) * (n + 1) + v + 1] }
         var flat = [Int](repeating: 0, count: (n + 1) * g)
@@ -85,6 +97,7 @@ struct CVRPInstance {
             n: n, dist: dist, demand: demand, capacity: cap, fleetLimit: fleet,
             routeSlots: min(fleet, max(estimate, 1), n), granularity: g, neighbors: flat,
             modelNode: modelNode, costPerDistance: v0.costPerDistance, maxDistance: maxDistance,
-            maxDemand: maxDemand, totalDemand: total, eps: 1e-9 * max(1, maxDistance))
+            maxDemand: maxDemand, totalDemand: total, eps: 1e-9 * max(1, maxDistance),
+            relativePosition: relative)
     }
 }

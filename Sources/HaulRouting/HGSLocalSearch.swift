@@ -1,3 +1,4 @@
+import Foundation
 /// The education step of the hybrid genetic search: a granular local search on a pure CVRP with the
 /// capacity violation penalised (Vidal 2022): relocations of one or two customers, swaps of one or
 /// two, 2-opt and both 2-opt* variants, each tried for a customer and its nearest neighbours, plus
@@ -28,6 +29,7 @@ struct HGSLocalSearch {
     var penalty = 1.0
     var bufA: [Int] = []
     var bufB: [Int] = []
+    var routeOrder: [(Double, Int)] = []
     // SWAP* bookkeeping: last test per route pair, best three insertions per customer.
     var swapStarTested: [Int]
     var insCost: [Double]
@@ -121,10 +123,24 @@ struct HGSLocalSearch {
         for i in 1...n { whenLastTested[i] = -1 }
     }
 
-    /// Writes the routes back into `ind` and evaluates it.
-    func export(_ ind: HGSIndividual) {
+    /// Writes the routes back into `ind` and evaluates it. With positions, routes are written in
+    /// the order of the polar angle of their barycentre around the depot (as HGS-CVRP does), so
+    /// that a stretch of the giant tour, which the crossover copies, is a sector of the plane.
+    mutating func export(_ ind: HGSIndividual) {
         ind.routes.removeAll(keepingCapacity: true)
+        routeOrder.removeAll(keepingCapacity: true)
         for r in 0..<V where routeSize[r] > 0 {
+            var angle = 0.0
+            if let xy = inst.relativePosition {
+                var sx = 0.0, sy = 0.0
+                var id = next[startId(r)]
+                while id <= n { sx += xy[2 &* id]; sy += xy[2 &* id &+ 1]; id = next[id] }
+                angle = atan2(sy, sx)
+            }
+            routeOrder.append((angle, r))
+        }
+        if inst.relativePosition != nil { routeOrder.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) } }
+        for (_, r) in routeOrder {
             var seq: [Int] = []
             seq.reserveCapacity(routeSize[r])
             var id = next[startId(r)]
@@ -549,6 +565,8 @@ struct HGSLocalSearch {
                 let removeV = d(pv, xv) - d(pv, v) - d(v, xv)
                 let loadDelta = excessPenalty(l1 - du + dv) - p1 + excessPenalty(l2 - dv + du) - p2
                 let partial = removeU + removeV + loadDelta
+                // Insertion costs are not negative (triangle inequality): no gain to find here.
+                if partial > 0 { v = next[v]; continue }
                 let (insV, posV) = insertionWithout(v, removed: u)
                 let (insU, posU) = insertionWithout(u, removed: v)
                 let delta = partial + insV + insU

@@ -1,19 +1,39 @@
-/// Polls the wall clock and the caller's cancellation flag.
+import HaulCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// CPU seconds used so far by the calling thread.
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// The time limit and cancellation of one solve, polled by the searches.
 struct StopCheck {
     let clockStart: ContinuousClock.Instant
     let timeLimit: Double
     let isCancelled: (@Sendable () -> Bool)?
+    /// With `TimeLimitClock.threadCPU`: the thread's CPU seconds at the start.
+    let cpuStart: Double?
     /// Whether the time limit stops the search (not for the first local search of a 0 s run).
     var honoursTimeLimit = true
     private(set) var stopped = false
 
-    init(clockStart: ContinuousClock.Instant, timeLimit: Double, isCancelled: (@Sendable () -> Bool)?) {
+    init(clockStart: ContinuousClock.Instant, timeLimit: Double, isCancelled: (@Sendable () -> Bool)?,
+         clock: TimeLimitClock = .wall) {
         self.clockStart = clockStart
         self.timeLimit = timeLimit
         self.isCancelled = isCancelled
+        cpuStart = clock == .threadCPU ? threadCPUSeconds() : nil
     }
 
+    /// Seconds since the start on the limit's clock (wall time, or the solving thread's CPU time).
     func elapsed() -> Double {
+        if let cpuStart { return threadCPUSeconds() - cpuStart }
         let c = (ContinuousClock.now - clockStart).components
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }

@@ -1,3 +1,4 @@
+import HaulCore
 /// A vehicle slot: one physical vehicle.
 ///
 /// Vehicle types with a count `k` are expanded to `k` slots by the caller. The solver treats slots
@@ -98,6 +99,11 @@ public struct RoutingModel: Sendable {
     public var customers: [Int]
     /// Available vehicle slots.
     public var vehicles: [RoutingVehicle]
+    /// Optional planar position of every node, flat `(x, y)` pairs (`2 * nodeCount` values). The
+    /// distances stay the matrix's; positions only guide the search (the hybrid genetic search
+    /// orders routes by their polar angle around the depot, so that giant tours are spatially
+    /// coherent). `nil` when the locations are matrix rows.
+    public var coordinates: [Double]?
 
     /// Creates a model.
     ///
@@ -151,6 +157,10 @@ public struct RoutingModel: Sendable {
         if serviceTime.count != n { errors.append("serviceTime has \(serviceTime.count) entries, expected \(n)") }
         if readyTime.count != n { errors.append("readyTime has \(readyTime.count) entries, expected \(n)") }
         if dueTime.count != n { errors.append("dueTime has \(dueTime.count) entries, expected \(n)") }
+        if let coordinates {
+            if coordinates.count != 2 * n { errors.append("coordinates has \(coordinates.count) entries, expected \(2 * n)") }
+            if coordinates.contains(where: { !$0.isFinite }) { errors.append("coordinates contains non-finite values") }
+        }
         if distance.contains(where: { !$0.isFinite }) { errors.append("distance contains non-finite values") }
         if duration.contains(where: { !$0.isFinite || $0 < 0 }) {
             errors.append("duration contains negative or non-finite values")
@@ -208,6 +218,10 @@ public struct RoutingSearchOptions: Sendable {
     public var maxIterationsWithoutImprovement: Int?
     /// Which search to run; ``RoutingEngine/automatic`` picks by the model.
     public var engine: RoutingEngine
+    /// The clock ``timeLimit`` is measured on: wall time (the default) or the CPU time of the
+    /// solving thread, which a benchmark on a shared machine uses to give every solver the same
+    /// computing time (HGS-CVRP measures its limit in CPU time).
+    public var timeLimitClock: TimeLimitClock = .wall
     /// An extra test of whole routes, for constraints the model cannot express (such as the 3D
     /// loading of the route's items, see `RouteLoader` in HaulLoading): called with the vehicle's
     /// ``RoutingVehicle/typeIndex`` and the route's customer nodes in visiting order, it says

@@ -43,7 +43,8 @@ public enum RoutingSolver {
         let errors = model.validationErrors()
         precondition(errors.isEmpty, "invalid RoutingModel: " + errors.joined(separator: "; "))
         let timeLimit = options.timeLimit.isNaN ? 0 : max(0, options.timeLimit)
-        var stop = StopCheck(clockStart: .now, timeLimit: timeLimit, isCancelled: options.isCancelled)
+        var stop = StopCheck(clockStart: .now, timeLimit: timeLimit, isCancelled: options.isCancelled,
+                             clock: options.timeLimitClock)
         var engine = options.engine
         if engine == .automatic, let name = ProcessInfo.processInfo.environment["HAUL_ROUTING_ENGINE"],
            let chosen = RoutingEngine(rawValue: name) {

@@ -37,6 +37,9 @@ struct RoutingBench: ParsableCommand {
     @Flag(name: [.short, .long], help: "No progress line on standard error.")
     var quiet = false
 
+    @Flag(name: .long, help: "Measure the time limit in CPU time of the solving thread, as HGS-CVRP does, so that solvers sharing a busy machine get the same computing time.")
+    var cpuTime = false
+
     func validate() throws {
         if !(timeLimit >= 0 && timeLimit <= 1_000_000) { throw ValidationError("--time-limit must be between 0 and 1000000 seconds") }
         if let limit, limit < 0 { throw ValidationError("--limit must be >= 0") }
@@ -107,7 +110,7 @@ struct RoutingBench: ParsableCommand {
         let mean = gaps.isEmpty ? 0 : gaps.reduce(0, +) / Double(gaps.count)
         let summary = String(format: "# mean gap %.4f%% over %d feasible instances with a best-known value; %d of %d plans feasible; ",
                              mean, gaps.count, feasible, entries.count)
-            + String(format: "time limit %g s per instance; total %.1f s; seed %llu; set %@", timeLimit, totalSeconds, seed, folder.lastPathComponent)
+            + String(format: "time limit %g s%@ per instance; total %.1f s; seed %llu; set %@", timeLimit, cpuTime ? " of CPU time" : "", totalSeconds, seed, folder.lastPathComponent)
         print(summary)
         csv += summary + "\n"
         if let output {
@@ -155,7 +158,9 @@ struct RoutingBench: ParsableCommand {
         let clock = Stopwatch()
         let plan: Plan
         do {
-            plan = try solveShowingProgress(.routing(instance.problem), options: SolveOptions(timeLimit: timeLimit, seed: seed),
+            var options = SolveOptions(timeLimit: timeLimit, seed: seed)
+            options.timeLimitClock = cpuTime ? .threadCPU : .wall
+            plan = try solveShowingProgress(.routing(instance.problem), options: options,
                                           quiet: quiet, label: tag, reference: result.bks)
         } catch {
             result.status = "error: \(error)"

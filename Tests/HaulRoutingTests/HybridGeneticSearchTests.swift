@@ -117,6 +117,57 @@ final class HybridGeneticSearchTests: XCTestCase {
         }
     }
 
+    func testExportWritesRoutesInPolarOrderAroundTheDepot() {
+        let m = randomCVRP(count: 60, seed: 4, vehicles: 20, capacity: 25)
+        let inst = CVRPInstance.make(m)!
+        XCTAssertNotNil(inst.relativePosition)
+        var ls = HGSLocalSearch(inst)
+        var splitter = HGSSplit(n: inst.n)
+        var rng = RoutingRandom(seed: 2)
+        var stop = StopCheck(clockStart: .now, timeLimit: 60, isCancelled: nil)
+        let ind = HGSIndividual(id: 1, n: inst.n)
+        ind.tour = Array(1...inst.n)
+        rng.shuffle(&ind.tour)
+        splitter.split(ind, inst, penalty: 10)
+        ls.run(ind, penalty: 10, rng: &rng, stop: &stop)
+        XCTAssertGreaterThan(ind.routes.count, 2)
+        // Angles recomputed from the model's own coordinates (depot at node 0).
+        let xy = m.coordinates!
+        let angles = ind.routes.map { r -> Double in
+            var sx = 0.0, sy = 0.0
+            for c in r { sx += xy[2 * c] - xy[0]; sy += xy[2 * c + 1] - xy[1] }
+            return atan2(sy / Double(r.count), sx / Double(r.count))
+        }
+        XCTAssertEqual(angles, angles.sorted())
+        XCTAssertEqual(ind.tour, ind.routes.flatMap { $0 })
+    }
+
+    func testCPUTimeClockStopsTheSearchAndCountsOnlyThisThread() {
+        let before = threadCPUSeconds()
+        var x = 0.0
+        for i in 0..<3_000_000 { x += Double(i % 7) }
+        XCTAssertGreaterThan(x, 0)
+        XCTAssertGreaterThan(threadCPUSeconds(), before)
+        let m = randomCVRP(count: 120, seed: 13, vehicles: 40, capacity: 40)
+        var options = RoutingSearchOptions(timeLimit: 0.3, seed: 3, engine: .hybridGenetic)
+        options.timeLimitClock = .threadCPU
+        let start = Date()
+        let s = RoutingSolver.solve(m, options: options)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
+        independentCheck(m, s)
+        XCTAssertTrue(s.unassigned.isEmpty)
+        XCTAssertGreaterThan(s.iterations, 0)
+    }
+
+    func testCoordinatesMustMatchTheNodes() {
+        var m = randomCVRP(count: 5, seed: 1, vehicles: 2, capacity: 30)
+        XCTAssertTrue(m.validationErrors().isEmpty)
+        m.coordinates = [0, 0, 1]
+        XCTAssertTrue(m.validationErrors().contains { $0.contains("coordinates has 3 entries, expected 12") })
+        m.coordinates = Array(repeating: .nan, count: 12)
+        XCTAssertTrue(m.validationErrors().contains { $0.contains("coordinates contains non-finite values") })
+    }
+
     func testLocalSearchKeepsConsistentDataAndNeverWorsens() {
         let m = randomCVRP(count: 80, seed: 9, vehicles: 25, capacity: 30)
         let inst = CVRPInstance.make(m)!

@@ -33,10 +33,12 @@ func euclideanModel(
             dist[i * n + j] = rounded ? (e + 0.5).rounded(.down) : e
         }
     }
-    return RoutingModel(
+    var model = RoutingModel(
         nodeCount: n, distance: dist, duration: dist, dimensions: dimensions, demand: demand,
         serviceTime: serviceTime, readyTime: readyTime, dueTime: dueTime,
         customers: customers, vehicles: vehicles)
+    model.coordinates = points.flatMap { [$0.0, $0.1] }
+    return model
 }
 
 /// A random CVRP: depot 0 at the centre of a 100 x 100 square, `count` customers with demand 1...9.
