@@ -7,8 +7,9 @@ import HaulCore
 /// - every vehicle is of a known type, numbered within its type's count, used once;
 /// - every item of the problem is loaded exactly once or listed in `unassigned` (never both);
 ///   a plan whose status is `optimal` or `feasible` leaves nothing unassigned;
-/// - each vehicle's stated weight, volume and cost agree with its items, and respect the type's
-///   weight and volume limits; every item fits the cargo space in an allowed orientation;
+/// - each vehicle's stated weight, volume, cost and (where stated) pallet count agree with its
+///   items, and the items respect the type's weight, volume and pallet (`maxPallets`) limits;
+///   every item fits the cargo space in an allowed orientation;
 /// - the objective is the sum of the vehicles' costs; a stated bound is not above it;
 /// - with `placement`: every loaded item is placed once and only loaded items are placed, in an
 ///   allowed orientation, inside the cargo space, without overlap, supported over the cargo
@@ -44,7 +45,7 @@ public enum LoadingCheck {
             }
             cost += type.cost
             if !agrees(vehicle.cost, type.cost) { fail("\(path).cost", "states \(vehicle.cost), the type costs \(type.cost)") }
-            var weight = 0.0, volume = 0.0
+            var weight = 0.0, volume = 0.0, pallets = 0.0
             var onBoard: [Int] = []
             for (k, id) in vehicle.items.enumerated() {
                 guard let i = itemIndex[id] else { fail("\(path).items[\(k)]", "unknown item \"\(id)\""); continue }
@@ -54,6 +55,7 @@ public enum LoadingCheck {
                 let item = problem.items[i]
                 weight += item.weight
                 volume += item.length * item.width * item.height
+                pallets += item.pallets
                 if let space = type.cargoSpace, !allowedOrientations(item).contains(where: { o in
                     o.0 <= space.length * (1 + 1e-9) && o.1 <= space.width * (1 + 1e-9) && o.2 <= space.height * (1 + 1e-9)
                 }) {
@@ -62,6 +64,12 @@ public enum LoadingCheck {
             }
             if !agrees(vehicle.weight, weight) { fail("\(path).weight", "states \(vehicle.weight), the items weigh \(weight)") }
             if !agrees(vehicle.volume, volume) { fail("\(path).volume", "states \(vehicle.volume), the items' volume is \(volume)") }
+            if let stated = vehicle.pallets, !agrees(stated, pallets) {
+                fail("\(path).pallets", "states \(stated), the items take \(pallets) pallet(s)")
+            }
+            if let limit = type.maxPallets, pallets > limit + 1e-9 * max(1, limit) {
+                fail("\(path).pallets", "over the pallet limit: the items take \(pallets) pallet(s), the limit is \(limit)")
+            }
             if let limit = type.weightLimit, weight > limit + 1e-9 * max(1, limit) {
                 fail("\(path).weight", "overweight: the items weigh \(weight), the limit is \(limit)")
             }

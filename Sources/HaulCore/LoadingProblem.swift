@@ -31,15 +31,18 @@ public struct LoadingVehicleType: Sendable, Equatable {
     public var weightLimit: Double?
     /// Largest total volume; defaults to the cargo space's volume, or unlimited without one.
     public var volumeLimit: Double?
+    /// Largest total pallet count of the items on board (``LoadingItem/pallets``); `nil`: unlimited.
+    public var maxPallets: Double?
     public var cargoSpace: CargoSpace?
 
     public init(id: String, count: Int = 1, cost: Double = 1, weightLimit: Double? = nil, volumeLimit: Double? = nil,
-                cargoSpace: CargoSpace? = nil) {
+                maxPallets: Double? = nil, cargoSpace: CargoSpace? = nil) {
         self.id = id
         self.count = count
         self.cost = cost
         self.weightLimit = weightLimit
         self.volumeLimit = volumeLimit
+        self.maxPallets = maxPallets
         self.cargoSpace = cargoSpace
     }
 
@@ -75,9 +78,13 @@ public struct LoadingItem: Sendable, Equatable {
     /// what rests on it being shared among the boxes under it in proportion to contact area
     /// (the floor taking its share where the box touches it).
     public var maxLoadOnTop: Double?
+    /// How many pallet places the item takes (a non-negative number, 0 for a loose parcel),
+    /// counted against its vehicle type's ``LoadingVehicleType/maxPallets``.
+    public var pallets: Double
 
     public init(id: String, weight: Double, length: Double, width: Double, height: Double,
-                rotations: Rotations = .all, fragile: Bool = false, stop: String? = nil, maxLoadOnTop: Double? = nil) {
+                rotations: Rotations = .all, fragile: Bool = false, stop: String? = nil, maxLoadOnTop: Double? = nil,
+                pallets: Double = 0) {
         self.id = id
         self.weight = weight
         self.length = length
@@ -87,6 +94,7 @@ public struct LoadingItem: Sendable, Equatable {
         self.fragile = fragile
         self.stop = stop
         self.maxLoadOnTop = maxLoadOnTop
+        self.pallets = pallets
     }
 
     public var volume: Double { length * width * height }
@@ -129,6 +137,12 @@ public struct LoadingProblem: Sendable, Equatable {
 
     static let fields: Set<String> = ["vehicleTypes", "items", "placement", "stopOrder"]
 
+    /// Whether pallet counts matter: some item takes pallets or some vehicle type limits them.
+    /// Plans then state each vehicle's pallet total.
+    public var usesPallets: Bool {
+        items.contains { $0.pallets > 0 } || vehicleTypes.contains { $0.maxPallets != nil }
+    }
+
     /// The most items a problem with `placement` may have.
     public static let maxPlacementItems = 20_000
 
@@ -150,7 +164,7 @@ public struct LoadingProblem: Sendable, Equatable {
         }
         for node in root.field("vehicleTypes").array(required: true) ?? [] {
             guard node.object(required: true) else { continue }
-            node.rejectUnknownFields(["id", "count", "cost", "weightLimit", "volumeLimit", "cargoSpace"])
+            node.rejectUnknownFields(["id", "count", "cost", "weightLimit", "volumeLimit", "maxPallets", "cargoSpace"])
             let space = CargoSpace.read(node.field("cargoSpace"))
             problem.vehicleTypes.append(LoadingVehicleType(
                 id: node.field("id").string(required: true) ?? "",
@@ -158,6 +172,7 @@ public struct LoadingProblem: Sendable, Equatable {
                 cost: node.field("cost").number() ?? 1,
                 weightLimit: node.field("weightLimit").number(),
                 volumeLimit: node.field("volumeLimit").number(),
+                maxPallets: node.field("maxPallets").number(),
                 cargoSpace: space))
         }
         for node in root.field("items").array(required: true) ?? [] {
@@ -181,6 +196,7 @@ public struct LoadingProblem: Sendable, Equatable {
             checkNonNegative([v.cost], PathBuilder.join(p, "cost"), log)
             if let w = v.weightLimit { checkNonNegative([w], PathBuilder.join(p, "weightLimit"), log) }
             if let w = v.volumeLimit { checkNonNegative([w], PathBuilder.join(p, "volumeLimit"), log) }
+            if let m = v.maxPallets { checkNonNegative([m], PathBuilder.join(p, "maxPallets"), log) }
             if let s = v.cargoSpace {
                 s.validate(path: PathBuilder.join(p, "cargoSpace"), log: log)
             } else if placement {
@@ -199,6 +215,7 @@ public struct LoadingProblem: Sendable, Equatable {
             let p = PathBuilder.index("items", i)
             iids.register(item.id, path: PathBuilder.join(p, "id"), log: log)
             item.validateMeasures(path: p, log: log)
+            checkNonNegative([item.pallets], PathBuilder.join(p, "pallets"), log)
             if stopOrder != nil, let s = item.stop, !stopsListed.contains(s) {
                 log.add(PathBuilder.join(p, "stop"), "stop \"\(s)\" is not in stopOrder")
             }
@@ -210,9 +227,10 @@ public struct LoadingProblem: Sendable, Equatable {
         for (i, item) in items.enumerated() where !vehicleTypes.contains(where: { v in
             v.count > 0 && item.weight <= (v.weightLimit ?? .infinity) + 1e-9
                 && item.volume <= (v.effectiveVolumeLimit ?? .infinity) + 1e-9
+                && item.pallets <= (v.maxPallets ?? .infinity) + 1e-9
                 && (v.cargoSpace.map { item.fits(in: $0) } ?? true)
         }) {
-            log.add(PathBuilder.index("items", i), "fits no vehicle type (weight, volume or dimensions too large)")
+            log.add(PathBuilder.index("items", i), "fits no vehicle type (weight, volume, pallets or dimensions too large)")
         }
     }
 }
@@ -240,12 +258,13 @@ extension CargoSpace {
 }
 
 extension LoadingItem {
-    /// Reads one item object; `allowStop` accepts the `stop` field (loading problems; a routing
-    /// customer's items belong to that customer). `nil` when the node is not an object.
+    /// Reads one item object; `allowStop` accepts the `stop` and `pallets` fields (loading
+    /// problems; a routing customer's items belong to that customer, and routing vehicle types
+    /// have no pallet limit). `nil` when the node is not an object.
     static func read(_ node: DocumentNode, allowStop: Bool) -> LoadingItem? {
         guard node.object(required: true) else { return nil }
         var fields: Set<String> = ["id", "weight", "length", "width", "height", "rotations", "fragile", "maxLoadOnTop"]
-        if allowStop { fields.insert("stop") }
+        if allowStop { fields.formUnion(["stop", "pallets"]) }
         node.rejectUnknownFields(fields)
         var rotations = Rotations.all
         if let r = node.field("rotations").string() {
@@ -261,7 +280,8 @@ extension LoadingItem {
             rotations: rotations,
             fragile: node.field("fragile").bool() ?? false,
             stop: allowStop ? node.field("stop").string() : nil,
-            maxLoadOnTop: node.field("maxLoadOnTop").number())
+            maxLoadOnTop: node.field("maxLoadOnTop").number(),
+            pallets: allowStop ? node.field("pallets").number() ?? 0 : 0)
     }
 
     /// Weight, extents and load-bearing limit of the item at `path`.

@@ -111,16 +111,20 @@ public struct LoadedVehiclePlan: Sendable, Codable, Equatable {
     public var weight: Double
     public var volume: Double
     public var cost: Double
+    /// Total pallet count on board (``LoadingItem/pallets``); stated when some item takes pallets
+    /// or some vehicle type limits them, else `nil`.
+    public var pallets: Double?
     /// Where each item sits in the cargo space (problems with `placement` only).
     public var placements: [PlacementPlan]?
     public init(vehicleType: String, vehicle: Int, items: [String], weight: Double, volume: Double, cost: Double,
-                placements: [PlacementPlan]? = nil) {
+                pallets: Double? = nil, placements: [PlacementPlan]? = nil) {
         self.vehicleType = vehicleType
         self.vehicle = vehicle
         self.items = items
         self.weight = weight
         self.volume = volume
         self.cost = cost
+        self.pallets = pallets
         self.placements = placements
     }
 }

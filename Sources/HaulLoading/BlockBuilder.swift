@@ -32,6 +32,7 @@ struct BlockBuilder {
         var boxes: [PlacedBox] = []
         var volume = 0.0
         var weight = 0.0
+        var pallets = 0.0
     }
 
     /// Builds a packing: greedy when `lookahead` is 0; otherwise at each step the `lookahead`
@@ -66,7 +67,7 @@ struct BlockBuilder {
             }
             place(&state, s, pick, members, minDim)
         }
-        return PackResult(boxes: state.boxes, volume: state.volume, weight: state.weight)
+        return PackResult(boxes: state.boxes, volume: state.volume, weight: state.weight, pallets: state.pallets)
     }
 
     /// Completes a partial packing: the best-scored block at each step (`depth` 0), or the block
@@ -147,10 +148,8 @@ struct BlockBuilder {
         var candidates: [Candidate] = []
         for c in members.indices where state.next[c] < members[c].count {
             let rep = members[c][0]
-            var left = members[c].count - state.next[c]
-            if inst.weight[rep] > 0 && inst.weightLimit.isFinite {
-                left = min(left, Int(((inst.weightLimit - state.weight) / inst.weight[rep] + 1e-9).rounded(.down)))
-            }
+            let left = min(members[c].count - state.next[c],
+                           inst.copiesWithinLimits(rep, weight: state.weight, volume: state.volume, pallets: state.pallets))
             guard left > 0 else { continue }
             for k in inst.orientationStart[rep]..<inst.orientationStart[rep + 1] {
                 let o = inst.orientations[k]
@@ -194,6 +193,7 @@ struct BlockBuilder {
                                                  z: space.z0 + Double(iz) * pick.o.z, l: pick.o.x, w: pick.o.y, h: pick.o.z))
                     state.volume += inst.volume[item]
                     state.weight += inst.weight[item]
+                    state.pallets += inst.pallets[item]
                 }
             }
         }

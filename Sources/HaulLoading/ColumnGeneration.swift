@@ -1,12 +1,12 @@
 import HaulCore
 import HaulLP
 
-/// Vehicles needed over weight and volume by column generation (HaulLP/GLPK).
+/// Vehicles needed over weight, volume and pallets by column generation (HaulLP/GLPK).
 ///
-/// Master: the set-covering LP over loading patterns (a vehicle type and items within its weight
-/// and volume limits that each fit its cargo space): minimise the patterns' cost so that every
+/// Master: the set-covering LP over loading patterns (a vehicle type and items within its weight,
+/// volume and pallet limits that each fit its cargo space): minimise the patterns' cost so that every
 /// item is covered and no type is used beyond its count. Pricing, per vehicle type: the
-/// two-dimensional 0-1 knapsack of the items' duals, by a greedy first and GLPK's MIP when the
+/// multi-dimensional (weight, volume, pallets) 0-1 knapsack of the items' duals, by a greedy first and GLPK's MIP when the
 /// greedy finds no improving pattern. When no pattern prices out, the LP optimum is a lower
 /// bound on the vehicles' cost (rounded up to a multiple of the cost when all types cost the
 /// same, or to an integer when every cost is one). Price-and-dive: the
@@ -29,6 +29,7 @@ enum ColumnGeneration {
             let item = items[i], type = types[t]
             return type.count > 0 && (type.cargoSpace.map { item.fits(in: $0) } ?? true)
                 && item.weight <= (type.weightLimit ?? .infinity) + 1e-9 && item.volume <= (type.effectiveVolumeLimit ?? .infinity) + 1e-9
+                && item.pallets <= (type.maxPallets ?? .infinity) + 1e-9
         }
         var patterns: [(type: Int, items: [Int])] = start.bins.map { ($0.type, $0.items) }
         let startCount = patterns.count
@@ -117,9 +118,7 @@ enum ColumnGeneration {
                     var bin = VehicleAssignment.Bin(type: p.type)
                     for i in p.items where !carried[i] {
                         carried[i] = true
-                        bin.items.append(i)
-                        bin.weight += items[i].weight
-                        bin.volume += items[i].volume
+                        bin.add(i, problem)
                     }
                     if !bin.items.isEmpty { result.bins.append(bin) }
                 }
@@ -132,23 +131,28 @@ enum ColumnGeneration {
     /// Items by decreasing dual per unit of the limits they use, while they fit.
     private static func greedyKnapsack(_ candidates: [Int], _ pi: [Double], _ problem: LoadingProblem, _ t: Int, first: Int? = nil) -> [Int] {
         let type = problem.vehicleTypes[t]
-        let wl = type.weightLimit ?? .infinity, vl = type.effectiveVolumeLimit ?? .infinity
+        let wl = type.weightLimit ?? .infinity, vl = type.effectiveVolumeLimit ?? .infinity, pl = type.maxPallets ?? .infinity
         func use(_ i: Int) -> Double {
-            (wl.isFinite ? problem.items[i].weight / max(wl, 1e-12) : 0) + (vl.isFinite ? problem.items[i].volume / max(vl, 1e-12) : 0)
+            let item = problem.items[i]
+            return (wl.isFinite ? item.weight / max(wl, 1e-12) : 0) + (vl.isFinite ? item.volume / max(vl, 1e-12) : 0)
+                + (pl.isFinite ? item.pallets / max(pl, 1e-12) : 0)
         }
         var order = candidates.sorted { pi[$0] / max(use($0), 1e-12) > pi[$1] / max(use($1), 1e-12) }
         if let first, let k = order.firstIndex(of: first) { order.remove(at: k); order.insert(first, at: 0) }
-        var w = 0.0, v = 0.0
+        var w = 0.0, v = 0.0, p = 0.0
         var out: [Int] = []
-        for i in order where w + problem.items[i].weight <= wl + 1e-9 && v + problem.items[i].volume <= vl + 1e-9 {
+        for i in order {
+            let item = problem.items[i]
+            guard w + item.weight <= wl + 1e-9 && v + item.volume <= vl + 1e-9 && p + item.pallets <= pl + 1e-9 else { continue }
             out.append(i)
-            w += problem.items[i].weight
-            v += problem.items[i].volume
+            w += item.weight
+            v += item.volume
+            p += item.pallets
         }
         return out
     }
 
-    /// The two-dimensional 0-1 knapsack by GLPK.
+    /// The multi-dimensional 0-1 knapsack (one row per limited measure) by GLPK.
     private static func exactKnapsack(_ candidates: [Int], _ pi: [Double], _ problem: LoadingProblem, _ t: Int, timeLimit: Double,
                                       isCancelled: @escaping @Sendable () -> Bool) -> (items: [Int], proven: Bool)? {
         let type = problem.vehicleTypes[t]
@@ -156,6 +160,7 @@ enum ColumnGeneration {
         let x = candidates.map { model.addVariable(lower: 0, upper: 1, cost: pi[$0], kind: .binary) }
         if let wl = type.weightLimit { model.addConstraint(zip(x, candidates).map { ($0, problem.items[$1].weight) }, .lessOrEqual, wl) }
         if let vl = type.effectiveVolumeLimit { model.addConstraint(zip(x, candidates).map { ($0, problem.items[$1].volume) }, .lessOrEqual, vl) }
+        if let pl = type.maxPallets { model.addConstraint(zip(x, candidates).map { ($0, problem.items[$1].pallets) }, .lessOrEqual, pl) }
         guard let mip = try? LPSolver.solveMIP(model, options: HaulLP.SolveOptions(timeLimit: timeLimit, shouldStop: isCancelled)),
               mip.hasSolution else { return nil }
         return (zip(x, candidates).filter { mip.values[$0.0.index] > 0.5 }.map(\.1), mip.status == .optimal)

@@ -60,7 +60,7 @@ struct ExtremePointPacker {
         var failedClass = -1, failedAt = -1
         for i in sequence {
             if inst.shapeClass[i] == failedClass && failedAt == bItem.count { continue }
-            if result.weight + inst.weight[i] > inst.weightLimit + 1e-9 * max(1, inst.weightLimit) { continue }
+            if !inst.withinLimits(i, weight: result.weight, volume: result.volume, pallets: result.pallets) { continue }
             guard let (p, o) = findPosition(i) else {
                 failedClass = inst.shapeClass[i]
                 failedAt = bItem.count
@@ -70,6 +70,7 @@ struct ExtremePointPacker {
             result.boxes.append(PlacedBox(item: i, x: p.x, y: p.y, z: p.z, l: o.x, w: o.y, h: o.z))
             result.volume += inst.volume[i]
             result.weight += inst.weight[i]
+            result.pallets += inst.pallets[i]
         }
         return result
     }

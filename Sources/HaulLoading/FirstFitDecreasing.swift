@@ -1,12 +1,20 @@
 import HaulCore
 
-/// Items packed into vehicles by first-fit decreasing over weight and volume.
+/// Items packed into vehicles by first-fit decreasing over weight, volume and pallets.
 struct VehicleAssignment {
     struct Bin {
         var type: Int
         var items: [Int] = []
         var weight = 0.0
         var volume = 0.0
+        var pallets = 0.0
+        /// Adds item `i` of `problem`.
+        mutating func add(_ i: Int, _ problem: LoadingProblem) {
+            items.append(i)
+            weight += problem.items[i].weight
+            volume += problem.items[i].volume
+            pallets += problem.items[i].pallets
+        }
     }
     var bins: [Bin] = []
     var unassigned: [Int] = []
@@ -21,11 +29,13 @@ enum FirstFitDecreasing {
         // A dimension that no vehicle type limits does not count towards an item's size.
         let maxWeight = types.compactMap(\.weightLimit).max()
         let maxVolume = types.compactMap(\.effectiveVolumeLimit).max()
+        let maxPallets = types.compactMap(\.maxPallets).max()
         func size(_ i: Int) -> Double {
             let item = problem.items[i]
             let w = maxWeight.map { item.weight / max($0, 1e-12) } ?? 0
             let v = maxVolume.map { item.volume / max($0, 1e-12) } ?? 0
-            return max(w, v)
+            let p = maxPallets.map { item.pallets / max($0, 1e-12) } ?? 0
+            return max(w, v, p)
         }
         let order = problem.items.indices.sorted { a, b in
             let (sa, sb) = (size(a), size(b))
@@ -36,14 +46,13 @@ enum FirstFitDecreasing {
             if let space = type.cargoSpace, !item.fits(in: space) { return false }
             return bin.weight + item.weight <= (type.weightLimit ?? .infinity) + 1e-9
                 && bin.volume + item.volume <= (type.effectiveVolumeLimit ?? .infinity) + 1e-9
+                && bin.pallets + item.pallets <= (type.maxPallets ?? .infinity) + 1e-9
         }
         var result = VehicleAssignment()
         var used = [Int](repeating: 0, count: types.count)
         for i in order {
             if let b = result.bins.firstIndex(where: { fits(i, $0) }) {
-                result.bins[b].items.append(i)
-                result.bins[b].weight += problem.items[i].weight
-                result.bins[b].volume += problem.items[i].volume
+                result.bins[b].add(i, problem)
                 continue
             }
             var placed = false
@@ -51,7 +60,9 @@ enum FirstFitDecreasing {
                 let bin = VehicleAssignment.Bin(type: t)
                 guard fits(i, bin) else { continue }
                 used[t] += 1
-                result.bins.append(VehicleAssignment.Bin(type: t, items: [i], weight: problem.items[i].weight, volume: problem.items[i].volume))
+                var opened = bin
+                opened.add(i, problem)
+                result.bins.append(opened)
                 placed = true
                 break
             }

@@ -106,6 +106,7 @@ extension LoadingProblem {
             var f = ["\"id\": \(str(v.id))", "\"count\": \(v.count)", "\"cost\": \(num(v.cost))"]
             if let w = v.weightLimit { f.append("\"weightLimit\": \(num(w))") }
             if let w = v.volumeLimit { f.append("\"volumeLimit\": \(num(w))") }
+            if let m = v.maxPallets { f.append("\"maxPallets\": \(num(m))") }
             if let s = v.cargoSpace {
                 f.append("\"cargoSpace\": { \"length\": \(num(s.length)), \"width\": \(num(s.width)), \"height\": \(num(s.height)), \"supportFraction\": \(num(s.supportFraction)) }")
             }
@@ -119,6 +120,7 @@ extension LoadingProblem {
             if i.fragile { f.append("\"fragile\": true") }
             if let s = i.stop { f.append("\"stop\": \(str(s))") }
             if let m = i.maxLoadOnTop { f.append("\"maxLoadOnTop\": \(num(m))") }
+            if i.pallets > 0 { f.append("\"pallets\": \(num(i.pallets))") }
             return "    { " + f.joined(separator: ", ") + " }"
         }.joined(separator: ",\n"))
         lines.append("  ]")

@@ -1,6 +1,6 @@
 import HaulCore
 
-/// Chooses the vehicles to use and the items each carries, over weight and volume limits.
+/// Chooses the vehicles to use and the items each carries, over weight, volume and pallet limits.
 ///
 /// The first method: first-fit decreasing, tried with each vehicle type preferred in turn
 /// (cheapest per unit of capacity first), keeping the cheapest packing; and a lower bound on the
@@ -13,11 +13,13 @@ public enum LoadingSolver {
         let types = problem.vehicleTypes
         let totalWeight = max(problem.items.reduce(0) { $0 + $1.weight }, 1e-12)
         let totalVolume = max(problem.items.reduce(0) { $0 + $1.volume }, 1e-12)
+        let totalPallets = max(problem.items.reduce(0) { $0 + $1.pallets }, 1e-12)
         // Cost per share of the load a vehicle can carry: lower is more efficient.
         func efficiency(_ t: Int) -> Double {
             let w = min(types[t].weightLimit ?? totalWeight, totalWeight) / totalWeight
             let v = min(types[t].effectiveVolumeLimit ?? totalVolume, totalVolume) / totalVolume
-            return types[t].cost / max(min(w, v), 1e-12)
+            let p = min(types[t].maxPallets ?? totalPallets, totalPallets) / totalPallets
+            return types[t].cost / max(min(w, v, p), 1e-12)
         }
         let byEfficiency = types.indices.sorted { efficiency($0) != efficiency($1) ? efficiency($0) < efficiency($1) : $0 < $1 }
         var orders = [byEfficiency]
@@ -57,28 +59,37 @@ public enum LoadingSolver {
         var plan = Plan(kind: .loading, status: status, objective: cost, bound: packing.unassigned.isEmpty ? bound : nil,
                         stats: PlanStats(seconds: clock.elapsed, iterations: iterations, solver: solver))
         var ordinal = [Int](repeating: 0, count: types.count)
+        let statesPallets = problem.usesPallets
         plan.vehicles = packing.bins.map { bin in
             defer { ordinal[bin.type] += 1 }
             return LoadedVehiclePlan(vehicleType: types[bin.type].id, vehicle: ordinal[bin.type],
                                      items: bin.items.map { problem.items[$0].id },
-                                     weight: bin.weight, volume: bin.volume, cost: types[bin.type].cost)
+                                     weight: bin.weight, volume: bin.volume, cost: types[bin.type].cost,
+                                     pallets: statesPallets ? bin.pallets : nil)
         }
         plan.unassigned = packing.unassigned.map { problem.items[$0].id }
         if !packing.unassigned.isEmpty {
             plan.message = status == .infeasible
-                ? "\(packing.unassigned.count) item(s) cannot fit: the vehicles available lack the weight or volume capacity"
+                ? "\(packing.unassigned.count) item(s) cannot fit: the vehicles available lack the \(lackingCapacity(problem).joined(separator: " and ")) capacity"
                 : "no complete packing found: \(packing.unassigned.count) item(s) were left over by first-fit decreasing"
         }
         return plan
     }
 
-    /// Whether all vehicles together cannot carry the items' total weight or volume.
-    static func lacksCapacity(_ problem: LoadingProblem) -> Bool {
-        let weight = problem.items.reduce(0) { $0 + $1.weight }
-        let volume = problem.items.reduce(0) { $0 + $1.volume }
+    /// Whether all vehicles together cannot carry the items' total weight, volume or pallets.
+    static func lacksCapacity(_ problem: LoadingProblem) -> Bool { !lackingCapacity(problem).isEmpty }
+
+    /// The measures ("weight", "volume", "pallet") whose total over the items exceeds the
+    /// capacity of all the vehicles available together.
+    static func lackingCapacity(_ problem: LoadingProblem) -> [String] {
         let types = problem.vehicleTypes.filter { $0.count > 0 }
-        let weightCapacity = types.reduce(0.0) { $0 + Double($1.count) * ($1.weightLimit ?? .infinity) }
-        let volumeCapacity = types.reduce(0.0) { $0 + Double($1.count) * ($1.effectiveVolumeLimit ?? .infinity) }
-        return weight > weightCapacity + 1e-9 || volume > volumeCapacity + 1e-9
+        let measures: [(String, (LoadingItem) -> Double, (LoadingVehicleType) -> Double?)] = [
+            ("weight", \.weight, \.weightLimit), ("volume", \.volume, \.effectiveVolumeLimit), ("pallet", \.pallets, \.maxPallets),
+        ]
+        return measures.compactMap { name, need, limit in
+            let total = problem.items.reduce(0) { $0 + need($1) }
+            let capacity = types.reduce(0.0) { $0 + Double($1.count) * (limit($1) ?? .infinity) }
+            return total > capacity + 1e-9 ? name : nil
+        }
     }
 }

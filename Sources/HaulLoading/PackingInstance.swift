@@ -7,6 +7,11 @@ struct PackingInstance: Sendable {
     var height: Double
     var supportFraction: Double
     var weightLimit: Double
+    /// Largest total volume on board (the vehicle type's explicit limit, or `.infinity`; the
+    /// space's own volume bounds it anyway).
+    var volumeLimit: Double
+    /// Largest total pallet count on board; `.infinity` when unlimited.
+    var palletLimit: Double
     /// Local id -> index in the problem's items.
     var itemIndex: [Int]
     /// Allowed (l, w, h) per item, flattened: orientations of item i are `orientations[orientationStart[i]..<orientationStart[i+1]]`.
@@ -14,6 +19,7 @@ struct PackingInstance: Sendable {
     var orientationStart: [Int]
     var weight: [Double]
     var volume: [Double]
+    var pallets: [Double]
     var fragile: [Bool]
     /// Load-bearing limit; `.infinity` when none.
     var maxLoad: [Double]
@@ -31,17 +37,37 @@ struct PackingInstance: Sendable {
     var minDimension: Double
     var capacity: Double { length * width * height }
 
-    init(problem: LoadingProblem, space: CargoSpace, weightLimit: Double?, items: [Int], ranks: [Int?]) {
+    /// Whether item `i` can join a load of this weight, volume and pallet count within the limits.
+    func withinLimits(_ i: Int, weight w: Double, volume v: Double, pallets p: Double) -> Bool {
+        w + weight[i] <= weightLimit + 1e-9 * max(1, weightLimit)
+            && v + volume[i] <= volumeLimit + 1e-9 * max(1, volumeLimit)
+            && p + pallets[i] <= palletLimit + 1e-9 * max(1, palletLimit)
+    }
+
+    /// How many copies of item `i` fit within the limits on top of such a load (`Int.max` when unlimited).
+    func copiesWithinLimits(_ i: Int, weight w: Double, volume v: Double, pallets p: Double) -> Int {
+        func copies(_ used: Double, _ each: Double, _ limit: Double) -> Int {
+            guard each > 0 && limit.isFinite else { return .max }
+            return Int(min(Double(1 << 52), max(0, ((limit - used) / each + 1e-9).rounded(.down))))
+        }
+        return min(copies(w, weight[i], weightLimit), copies(v, volume[i], volumeLimit), copies(p, pallets[i], palletLimit))
+    }
+
+    init(problem: LoadingProblem, space: CargoSpace, weightLimit: Double?, volumeLimit: Double? = nil, palletLimit: Double? = nil,
+         items: [Int], ranks: [Int?]) {
         length = space.length
         width = space.width
         height = space.height
         supportFraction = space.supportFraction
         self.weightLimit = weightLimit ?? .infinity
+        self.volumeLimit = volumeLimit ?? .infinity
+        self.palletLimit = palletLimit ?? .infinity
         itemIndex = items
         orientations = []
         orientationStart = [0]
         weight = []
         volume = []
+        pallets = []
         fragile = []
         maxLoad = []
         rank = []
@@ -58,10 +84,11 @@ struct PackingInstance: Sendable {
             orientationStart.append(orientations.count)
             weight.append(item.weight)
             volume.append(item.volume)
+            pallets.append(item.pallets)
             fragile.append(item.fragile)
             maxLoad.append(item.maxLoadOnTop ?? .infinity)
             rank.append(ranks[i] ?? -1)
-            let key = "\(item.length)|\(item.width)|\(item.height)|\(item.rotations)|\(item.weight)|\(item.fragile)|\(item.maxLoadOnTop ?? -1)|\(ranks[i] ?? -1)"
+            let key = "\(item.length)|\(item.width)|\(item.height)|\(item.rotations)|\(item.weight)|\(item.fragile)|\(item.maxLoadOnTop ?? -1)|\(item.pallets)|\(ranks[i] ?? -1)"
             if classes[key] == nil { classes[key] = classes.count }
             shapeClass.append(classes[key]!)
         }
@@ -83,4 +110,5 @@ struct PackResult: Sendable {
     var boxes: [PlacedBox] = []
     var volume = 0.0
     var weight = 0.0
+    var pallets = 0.0
 }

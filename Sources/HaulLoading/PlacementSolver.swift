@@ -5,7 +5,8 @@ import HaulCore
 ///
 /// The type of each new vehicle is the one with the lowest cost per share of the remaining load
 /// it can carry. The time limit is shared among the vehicles still expected. The bound is the
-/// aggregate weight/volume bound of ``VehicleCountBound`` (valid with placement too).
+/// aggregate weight/volume/pallet bound of ``VehicleCountBound`` (valid with placement too).
+/// Each vehicle's packing keeps its type's weight, volume and pallet limits.
 enum PlacementSolver {
     static func solve(_ problem: LoadingProblem, options: SolveOptions) -> Plan {
         let clock = Stopwatch()
@@ -21,16 +22,23 @@ enum PlacementSolver {
         while !remaining.isEmpty && !options.isCancelled() {
             let weight = remaining.reduce(0) { $0 + problem.items[$1].weight }
             let volume = remaining.reduce(0) { $0 + problem.items[$1].volume }
+            let pallets = remaining.reduce(0) { $0 + problem.items[$1].pallets }
             func share(_ t: Int) -> Double {
                 let w = weight > 0 ? min(1, (types[t].weightLimit ?? .infinity) / weight) : 1
                 let v = volume > 0 ? min(1, (types[t].effectiveVolumeLimit ?? .infinity) / volume) : 1
-                return max(min(w, v), 1e-12)
+                let p = pallets > 0 ? min(1, (types[t].maxPallets ?? .infinity) / pallets) : 1
+                return max(min(w, v, p), 1e-12)
             }
             let candidates = types.indices.filter { used[$0] < types[$0].count && types[$0].cargoSpace != nil && !useless.contains($0) }
             guard let t = candidates.min(by: { (types[$0].cost / share($0), $0) < (types[$1].cost / share($1), $1) }) else { break }
             let space = types[t].cargoSpace!
-            let fitting = remaining.filter { problem.items[$0].fits(in: space) && problem.items[$0].weight <= (types[t].weightLimit ?? .infinity) + 1e-9 }
-            let inst = PackingInstance(problem: problem, space: space, weightLimit: types[t].weightLimit, items: fitting, ranks: ranks)
+            let fitting = remaining.filter {
+                let item = problem.items[$0]
+                return item.fits(in: space) && item.weight <= (types[t].weightLimit ?? .infinity) + 1e-9
+                    && item.volume <= (types[t].volumeLimit ?? .infinity) + 1e-9 && item.pallets <= (types[t].maxPallets ?? .infinity) + 1e-9
+            }
+            let inst = PackingInstance(problem: problem, space: space, weightLimit: types[t].weightLimit, volumeLimit: types[t].volumeLimit,
+                                       palletLimit: types[t].maxPallets, items: fitting, ranks: ranks)
             let available = types.indices.reduce(0) { $0 + (useless.contains($1) || types[$1].cargoSpace == nil ? 0 : types[$1].count - used[$1]) }
             let expected = max(1, min(available, Int((1 / share(t)).rounded(.up))))
             let deadline = clock.elapsed + max(0, searchEnd - clock.elapsed) / Double(expected)
@@ -62,6 +70,7 @@ enum PlacementSolver {
         var plan = Plan(kind: .loading, status: status, objective: cost, bound: bound,
                         stats: PlanStats(seconds: clock.elapsed, iterations: iterations,
                                          solver: "extreme-point placement + sequence local search + aggregate-capacity bound"))
+        let statesPallets = problem.usesPallets
         plan.vehicles = vehicles.map { v in
             let boxes = v.result.boxes
             return LoadedVehiclePlan(
@@ -70,6 +79,7 @@ enum PlacementSolver {
                 weight: boxes.reduce(0) { $0 + problem.items[v.inst.itemIndex[$1.item]].weight },
                 volume: boxes.reduce(0) { $0 + problem.items[v.inst.itemIndex[$1.item]].volume },
                 cost: types[v.type].cost,
+                pallets: statesPallets ? boxes.reduce(0) { $0 + problem.items[v.inst.itemIndex[$1.item]].pallets } : nil,
                 placements: boxes.map { b in
                     PlacementPlan(item: problem.items[v.inst.itemIndex[b.item]].id, x: b.x, y: b.y, z: b.z, length: b.l, width: b.w, height: b.h)
                 })
@@ -78,7 +88,7 @@ enum PlacementSolver {
         if !remaining.isEmpty {
             let volume = remaining.reduce(0) { $0 + problem.items[$1].volume }
             plan.message = status == .infeasible
-                ? "\(remaining.count) item(s) (volume \(volume)) cannot be loaded: the vehicles available lack the weight or volume capacity"
+                ? "\(remaining.count) item(s) (volume \(volume)) cannot be loaded: the vehicles available lack the \(LoadingSolver.lackingCapacity(problem).joined(separator: " and ")) capacity"
                 : "no complete placement found: \(remaining.count) item(s) (volume \(volume)) were left over"
         }
         return plan

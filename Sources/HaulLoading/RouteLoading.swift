@@ -26,7 +26,7 @@ public enum RouteLoader {
     ///
     /// - Parameters:
     ///   - problem: The route's loading problem (its first vehicle type's cargo space is used; its
-    ///     weight limit, if any, too).
+    ///     weight, volume and pallet limits, if any, too).
     ///   - effort: Packings to try at most (at least 1).
     ///   - seed: Seed of the randomised steps.
     ///   - isCancelled: Polled between packings.
@@ -34,8 +34,11 @@ public enum RouteLoader {
                              isCancelled: @escaping @Sendable () -> Bool = { false }) -> [PlacementPlan]? {
         guard let type = problem.vehicleTypes.first, let space = type.cargoSpace else { return nil }
         if problem.items.isEmpty { return [] }
-        guard passesQuickChecks(problem.items, space: space, weightLimit: type.weightLimit) else { return nil }
-        let inst = PackingInstance(problem: problem, space: space, weightLimit: type.weightLimit,
+        guard passesQuickChecks(problem.items, space: space, weightLimit: type.weightLimit),
+              problem.items.reduce(0, { $0 + $1.pallets }) <= (type.maxPallets ?? .infinity) + 1e-9,
+              problem.items.reduce(0, { $0 + $1.volume }) <= (type.volumeLimit ?? .infinity) * (1 + 1e-9) else { return nil }
+        let inst = PackingInstance(problem: problem, space: space, weightLimit: type.weightLimit, volumeLimit: type.volumeLimit,
+                                   palletLimit: type.maxPallets,
                                    items: Array(problem.items.indices), ranks: problem.stopRanks)
         var search = PlacementSearch(inst, seed: seed, deadline: .infinity, clock: Stopwatch(), isCancelled: isCancelled)
         search.maxIterations = max(1, effort)

@@ -70,6 +70,9 @@ struct LoadingPicture {
         legend.add("Boxes placed: \(vehicles.reduce(0) { $0 + $1.placed.count })", key: "boxes")
         legend.add("Weight: \(SVGNumber.figure(vehicles.reduce(0) { $0 + $1.plan.weight }))", key: "weight")
         legend.add("Volume: \(SVGNumber.figure(vehicles.reduce(0) { $0 + $1.plan.volume }))", key: "volume")
+        if vehicles.contains(where: { $0.plan.pallets != nil }) {
+            legend.add("Pallets: \(SVGNumber.figure(vehicles.reduce(0) { $0 + ($1.plan.pallets ?? 0) }))", key: "pallets")
+        }
         legend.add("Objective: \(SVGNumber.figure(plan.objective))", key: "objective")
         if !isometric.isEmpty {
             legend.add("Door at x = length (lower right)", key: "door")
@@ -80,6 +83,9 @@ struct LoadingPicture {
         if !bars.isEmpty {
             legend.add("Weight used of the limit", key: "weight-bar", swatch: .square(Self.weightColor))
             legend.add("Volume used of the limit", key: "volume-bar", swatch: .square(Self.volumeColor))
+            if bars.contains(where: { $0.plan.pallets != nil }) {
+                legend.add("Pallet places used of the limit", key: "pallet-bar", swatch: .square(Self.palletColor))
+            }
         }
         if let message = plan.message { legend.add(message, key: "message") }
         legend.listNoun = "more stops"
@@ -222,6 +228,7 @@ struct LoadingPicture {
         var parts = ["\(vehicle.plan.vehicleType) #\(vehicle.plan.vehicle)", counted(vehicle.plan.items.count, "item")]
         parts.append(usage("weight", vehicle.plan.weight, vehicle.type.weightLimit))
         parts.append(usage("volume", vehicle.plan.volume, vehicle.type.effectiveVolumeLimit))
+        if let pallets = vehicle.plan.pallets { parts.append(usage("pallets", pallets, vehicle.type.maxPallets)) }
         return parts.joined(separator: " · ")
     }
 
@@ -302,6 +309,7 @@ struct LoadingPicture {
 
     private static let weightColor = "#4e79a7"
     private static let volumeColor = "#59a14f"
+    private static let palletColor = "#f28e2b"
 
     private func drawBars(_ vehicles: [Vehicle], in area: Rect, into svg: inout SVGWriter) {
         let rowsPerColumn = max(1, Int((area.height / Self.barRow).rounded(.down)))
@@ -316,11 +324,12 @@ struct LoadingPicture {
             svg.element("text", [("class", "caption"), ("x", SVGNumber.format(x)), ("y", SVGNumber.format(y + 13))],
                         text: truncated("\(vehicle.plan.vehicleType) #\(vehicle.plan.vehicle) · \(counted(vehicle.plan.items.count, "item"))",
                                         maxCharacters: max(8, Int((columnWidth - 10) / 6.8))))
-            let barWidth = (columnWidth - 20) / 2
-            let measures: [(String, Double, Double?, String)] = [
+            var measures: [(String, Double, Double?, String)] = [
                 ("weight", vehicle.plan.weight, vehicle.type.weightLimit, Self.weightColor),
                 ("volume", vehicle.plan.volume, vehicle.type.effectiveVolumeLimit, Self.volumeColor),
             ]
+            if let pallets = vehicle.plan.pallets { measures.append(("pallets", pallets, vehicle.type.maxPallets, Self.palletColor)) }
+            let barWidth = (columnWidth - 10 * Double(measures.count)) / Double(measures.count)
             for (m, (name, used, limit, color)) in measures.enumerated() {
                 let bx = x + Double(m) * (barWidth + 10), by = y + 18
                 let share = limit.map { $0 > 0 ? used / $0 : 0 } ?? 0

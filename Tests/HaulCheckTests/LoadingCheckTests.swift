@@ -128,4 +128,23 @@ final class LoadingCheckTests: XCTestCase {
         XCTAssertTrue(text.contains("both loaded and unassigned"), text)
         XCTAssertTrue(text.contains("status: is \"feasible\" but 1 item(s) are unassigned"), text)
     }
+
+    func testPalletOverload() {
+        // h takes 2 pallet places, a and b one each: 4 on a van of 3.
+        var pallets = problem
+        pallets.vehicleTypes[0].maxPallets = 3
+        pallets.items[0].pallets = 1
+        pallets.items[1].pallets = 1
+        pallets.items[3].pallets = 2
+        var p = plan(valid)
+        p.vehicles![0].pallets = 4
+        let text = rules(LoadingCheck.check(pallets, p))
+        XCTAssertEqual(text, "vehicles[0].pallets: over the pallet limit: the items take 4.0 pallet(s), the limit is 3.0")
+        // A misstated pallet count, within the limit once h is left out.
+        pallets.items[3].pallets = 0
+        p.vehicles![0].pallets = 1
+        XCTAssertEqual(rules(LoadingCheck.check(pallets, p)), "vehicles[0].pallets: states 1.0, the items take 2.0 pallet(s)")
+        p.vehicles![0].pallets = 2
+        XCTAssertEqual(LoadingCheck.check(pallets, p).violations, [])
+    }
 }

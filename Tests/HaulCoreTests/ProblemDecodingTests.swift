@@ -115,7 +115,39 @@ final class ProblemDecodingTests: XCTestCase {
         XCTAssertEqual(found, [#"items[2].rotations: must be one of "all", "thisSideUp", "none""#, "items[2].length: must be > 0"])
         let oversized = text.replacingOccurrences(of: #""length": 0"#, with: #""length": 1"#)
             .replacingOccurrences(of: #""sideways""#, with: #""all""#)
-        XCTAssertEqual(issues(oversized), ["items[1]: fits no vehicle type (weight, volume or dimensions too large)"])
+        XCTAssertEqual(issues(oversized), ["items[1]: fits no vehicle type (weight, volume, pallets or dimensions too large)"])
+    }
+
+    func testPalletCountsAndLimits() throws {
+        let text = """
+        {"kind": "loading",
+         "vehicleTypes": [{"id": "van", "weightLimit": 100, "maxPallets": 2}, {"id": "car", "maxPallets": 0.5}],
+         "items": [{"id": "a", "weight": 10, "length": 1, "width": 1, "height": 1, "pallets": 1.5},
+                   {"id": "b", "weight": 10, "length": 1, "width": 1, "height": 1}]}
+        """
+        guard case let .loading(p) = try ProblemDocument.decode(Data(text.utf8)).problem else { return XCTFail("kind") }
+        XCTAssertEqual(p.vehicleTypes.map(\.maxPallets), [2, 0.5])
+        XCTAssertEqual(p.items.map(\.pallets), [1.5, 0])
+        XCTAssertTrue(p.usesPallets)
+        let negative = text.replacingOccurrences(of: #""pallets": 1.5"#, with: #""pallets": -1"#)
+            .replacingOccurrences(of: #""maxPallets": 0.5"#, with: #""maxPallets": -3"#)
+        XCTAssertEqual(issues(negative), ["vehicleTypes[1].maxPallets: must be >= 0 and finite", "items[0].pallets: must be >= 0 and finite"])
+        let typed = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van")],
+                                   items: [LoadingItem(id: "a", weight: 1, length: 1, width: 1, height: 1, pallets: .infinity)])
+        XCTAssertEqual(typed.validationIssues().map(\.description), ["items[0].pallets: must be >= 0 and finite"])
+        // 2.5 pallets fit neither the van (2) nor the car (0.5).
+        let tooMany = text.replacingOccurrences(of: #""pallets": 1.5"#, with: #""pallets": 2.5"#)
+        XCTAssertEqual(issues(tooMany), ["items[0]: fits no vehicle type (weight, volume, pallets or dimensions too large)"])
+        XCTAssertEqual(issues(text.replacingOccurrences(of: #""pallets": 1.5"#, with: #""pallets": "two""#)),
+                       ["items[0].pallets: must be a number, found a string"])
+        // A routing customer's items take no pallet count: the field is unknown there.
+        let routing = """
+        {"kind": "routing", "depots": [{"id": "D", "location": {"x": 0, "y": 0}}],
+         "vehicleTypes": [{"id": "v", "capacity": 5, "cargoSpace": {"length": 2, "width": 2, "height": 2}}],
+         "customers": [{"id": "A", "location": {"x": 1, "y": 1}, "demand": 1,
+                        "items": [{"id": "x", "weight": 1, "length": 1, "width": 1, "height": 1, "pallets": 1}]}]}
+        """
+        XCTAssertTrue(issues(routing).contains("customers[0].items[0].pallets: unknown field"), issues(routing).joined(separator: "\n"))
     }
 
     func testMatrixLocationsAndGeographicDistance() throws {

@@ -16,12 +16,13 @@ enum LoadingChecker {
             guard let type = types[v.vehicleType] else { errors.append("unknown type \(v.vehicleType)"); continue }
             used[type.id, default: 0] += 1
             cost += type.cost
-            var weight = 0.0, volume = 0.0
+            var weight = 0.0, volume = 0.0, pallets = 0.0
             for id in v.items {
                 guard let item = items[id] else { errors.append("unknown item \(id)"); continue }
                 seen[id, default: 0] += 1
                 weight += item.weight
                 volume += item.length * item.width * item.height
+                pallets += item.pallets
                 if let space = type.cargoSpace {
                     let dims = [item.length, item.width, item.height]
                     let allowed: [[Double]]
@@ -38,6 +39,7 @@ enum LoadingChecker {
             if weight > (type.weightLimit ?? .infinity) + 1e-9 { errors.append("\(type.id) #\(v.vehicle) overweight") }
             let volumeLimit = type.volumeLimit ?? type.cargoSpace.map { $0.length * $0.width * $0.height } ?? .infinity
             if volume > volumeLimit + 1e-9 { errors.append("\(type.id) #\(v.vehicle) over volume") }
+            if pallets > (type.maxPallets ?? .infinity) + 1e-9 { errors.append("\(type.id) #\(v.vehicle) over its pallet places") }
         }
         for (id, n) in used where n > types[id]!.count { errors.append("\(n) vehicles of \(id), only \(types[id]!.count) exist") }
         for item in problem.items {
@@ -124,5 +126,59 @@ final class LoadingSolverTests: XCTestCase {
         XCTAssertEqual(plan.unassigned?.count, 1)
         XCTAssertTrue(LoadingSolver.lacksCapacity(LoadingProblem(vehicleTypes: p.vehicleTypes, items: items + items)))
         XCTAssertFalse(LoadingSolver.lacksCapacity(p))
+    }
+
+    /// Pallets, not weight or volume, bind: five items of 0.6 pallets in vans of one pallet place
+    /// (weight and volume would take all five in one van): no two share a van, so five vans.
+    func testPalletsBindTheVehicleCount() {
+        let items = (0..<5).map { LoadingItem(id: "p\($0)", weight: 1, length: 0.5, width: 0.5, height: 0.5, pallets: 0.6) }
+        let van = LoadingVehicleType(id: "van", count: 10, cost: 10, weightLimit: 1000, maxPallets: 1,
+                                     cargoSpace: CargoSpace(length: 2, width: 2, height: 2))
+        let p = LoadingProblem(vehicleTypes: [van], items: items)
+        XCTAssertEqual(p.validationIssues(), [])
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 3))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
+        XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
+        XCTAssertEqual(plan.objective, 50)
+        XCTAssertEqual(plan.vehicles?.map(\.pallets), [0.6, 0.6, 0.6, 0.6, 0.6])
+        // The aggregate bound sees 3 pallets in all (three vans); the set-covering LP proves five.
+        XCTAssertEqual(VehicleCountBound.compute(p, timeLimit: 1) ?? -1, 30, accuracy: 1e-6)
+        XCTAssertEqual(plan.bound ?? -1, 50, accuracy: 1e-6)
+        XCTAssertEqual(plan.status, .optimal)
+        // The same items without the pallet limit: one van.
+        var loose = p
+        loose.vehicleTypes[0].maxPallets = nil
+        let one = LoadingSolver.solve(loose, options: SolveOptions(timeLimit: 1))
+        XCTAssertEqual(LoadingCheck.check(loose, one).violations, [])
+        XCTAssertEqual(one.objective, 10)
+    }
+
+    /// Seven one-pallet items: a truck of six pallet places and a van of two (35) beat four vans (40).
+    func testPalletsChooseTheFleet() {
+        let items = (0..<7).map { LoadingItem(id: "p\($0)", weight: 5, length: 1, width: 1, height: 1, pallets: 1) }
+        let p = LoadingProblem(vehicleTypes: [
+            LoadingVehicleType(id: "van", count: 5, cost: 10, weightLimit: 500, maxPallets: 2),
+            LoadingVehicleType(id: "truck", count: 1, cost: 25, weightLimit: 500, maxPallets: 6),
+        ], items: items)
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 2))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
+        XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
+        XCTAssertEqual(plan.objective, 35)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertEqual(Set(plan.vehicles!.map(\.vehicleType)), ["van", "truck"])
+    }
+
+    /// Five one-pallet items and two vans of two pallet places: infeasible, and the message says why.
+    func testPalletShortageIsInfeasible() {
+        let items = (0..<5).map { LoadingItem(id: "p\($0)", weight: 1, length: 1, width: 1, height: 1, pallets: 1) }
+        let p = LoadingProblem(vehicleTypes: [LoadingVehicleType(id: "van", count: 2, cost: 1, maxPallets: 2)], items: items)
+        XCTAssertEqual(p.validationIssues(), [])
+        XCTAssertEqual(LoadingSolver.lackingCapacity(p), ["pallet"])
+        let plan = LoadingSolver.solve(p, options: SolveOptions(timeLimit: 1))
+        XCTAssertEqual(LoadingCheck.check(p, plan).violations, [])
+        XCTAssertEqual(LoadingChecker.check(p, plan).errors, [])
+        XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertEqual(plan.unassigned?.count, 1)
+        XCTAssertTrue(plan.message?.contains("pallet capacity") ?? false, plan.message ?? "")
     }
 }

@@ -153,4 +153,32 @@ final class PlacementSolverTests: XCTestCase {
             XCTAssertEqual(p, LoadingGenerator.make(LoadingGeneratorParameters(heterogeneityClass: k, seed: 2)))
         }
     }
+
+    /// With placement, each vehicle keeps its pallet places: six one-pallet boxes and two loose
+    /// parcels in vans of two pallet places (all would fit one van's space and weight): three vans.
+    func testPlacementKeepsPalletLimits() {
+        var items = (0..<6).map { LoadingItem(id: "p\($0)", weight: 10, length: 1, width: 1, height: 1, pallets: 1) }
+        items += (0..<2).map { LoadingItem(id: "loose\($0)", weight: 1, length: 0.5, width: 0.5, height: 0.5) }
+        let van = LoadingVehicleType(id: "van", count: 5, cost: 10, weightLimit: 1000, maxPallets: 2,
+                                     cargoSpace: CargoSpace(length: 4, width: 2, height: 2))
+        let problem = LoadingProblem(vehicleTypes: [van], items: items, placement: true)
+        let plan = solveAndCheck(problem, timeLimit: 2)
+        XCTAssertEqual(plan.unassigned, [])
+        XCTAssertEqual(plan.objective, 30)
+        XCTAssertEqual(plan.status, .optimal)     // the pallet row of the aggregate bound: 6 / 2 vans
+        XCTAssertEqual(plan.vehicles?.map { $0.pallets ?? -1 }, [2, 2, 2])
+        XCTAssertEqual(plan.vehicles?.reduce(0) { $0 + $1.placements!.count }, 8)
+    }
+
+    /// An explicit volume limit below the cargo space's volume holds with placement too.
+    func testPlacementKeepsAnExplicitVolumeLimit() {
+        let items = (0..<5).map { LoadingItem(id: "b\($0)", weight: 1, length: 1, width: 1, height: 1) }
+        let van = LoadingVehicleType(id: "van", count: 5, cost: 1, volumeLimit: 2, cargoSpace: CargoSpace(length: 4, width: 2, height: 2))
+        let problem = LoadingProblem(vehicleTypes: [van], items: items, placement: true)
+        let plan = solveAndCheck(problem, timeLimit: 2)
+        XCTAssertEqual(plan.unassigned, [])
+        XCTAssertEqual(plan.objective, 3)
+        XCTAssertTrue(plan.vehicles!.allSatisfy { $0.volume <= 2 + 1e-9 })
+        XCTAssertNil(plan.vehicles?.first?.pallets)   // no pallets in the problem: none stated
+    }
 }

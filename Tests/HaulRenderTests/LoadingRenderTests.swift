@@ -70,4 +70,17 @@ final class LoadingRenderTests: XCTestCase {
             XCTAssertEqual(error as? RenderError, .kindMismatch(problem: .allocation, plan: .loading))
         }
     }
+
+    func testPalletsGetAFillBarAndALegendLine() throws {
+        let problem = LoadingProblem(
+            vehicleTypes: [LoadingVehicleType(id: "van", count: 1, cost: 1, weightLimit: 10, maxPallets: 4)],
+            items: [LoadingItem(id: "a", weight: 2, length: 1, width: 1, height: 1, pallets: 3)])
+        var plan = Plan(kind: .loading, status: .feasible, objective: 1, stats: RenderTestSupport.stats())
+        plan.vehicles = [LoadedVehiclePlan(vehicleType: "van", vehicle: 0, items: ["a"], weight: 2, volume: 1, cost: 1, pallets: 3)]
+        let (_, svg) = try RenderTestSupport.render(.loading(problem), plan)
+        let bar = svg.withClass("fill-bar").first { $0.attributes["data-measure"] == "pallets" }
+        XCTAssertEqual(bar?.attributes["data-share"], "0.75")
+        XCTAssertEqual(svg.legendLine("pallets"), "Pallets: 3")
+        XCTAssertNotNil(svg.legendLine("pallet-bar"))
+    }
 }
