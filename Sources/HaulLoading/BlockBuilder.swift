@@ -38,7 +38,12 @@ struct BlockBuilder {
     /// Builds a packing: greedy when `lookahead` is 0; otherwise at each step the `lookahead`
     /// best blocks are each tried and completed (greedily, or for `depth` 2 with a look-ahead of
     /// their own), and the block whose completion holds the most volume is placed.
-    func run(rng: inout SplitMix64, lookahead: Int = 0, depth: Int = 1, deadline: Double = .infinity, clock: Stopwatch? = nil) -> PackResult {
+    ///
+    /// With a `clock`, the deadline and `isCancelled` are polled every few steps of the build and
+    /// of every trial completion; once either fires the build stops and returns the blocks placed
+    /// so far (a valid, partial packing), so that one build never runs far past the deadline.
+    func run(rng: inout SplitMix64, lookahead: Int = 0, depth: Int = 1, deadline: Double = .infinity, clock: Stopwatch? = nil,
+             isCancelled: (@Sendable () -> Bool)? = nil) -> PackResult {
         var members: [[Int]] = []
         var classOf: [Int: Int] = [:]
         for i in 0..<inst.count {
@@ -47,23 +52,30 @@ struct BlockBuilder {
         var state = State(next: [Int](repeating: 0, count: members.count),
                           spaces: [Space(x0: 0, y0: 0, z0: 0, x1: inst.length, y1: inst.width, z1: inst.height)])
         var calls = 0
+        var stopped = false
+        // Polled once per step of the build and of every completion: the clock every 4th time.
         func late() -> Bool {
+            guard let clock, !stopped else { return stopped }
             calls += 1
-            return calls % 16 == 0 && (clock.map { $0.elapsed >= deadline } ?? false)
+            if calls % 4 == 0 && (clock.elapsed >= deadline || isCancelled?() == true) { stopped = true }
+            return stopped
         }
-        while !state.spaces.isEmpty {
+        while !state.spaces.isEmpty && !late() {
             let s = chooseSpace(state)
             let candidates = blocks(state, s, members, need: max(1, lookahead, choices))
             guard !candidates.isEmpty else { state.spaces.remove(at: s); continue }
             var pick = candidates[choices > 1 ? Int(rng.next() % UInt64(min(choices, candidates.count))) : 0]
-            if lookahead > 0 && candidates.count > 1 && (clock.map { $0.elapsed < deadline } ?? true) {
+            if lookahead > 0 && candidates.count > 1 {
                 var bestVolume = -1.0
                 for cand in candidates.prefix(lookahead) {
                     var trial = state
                     place(&trial, s, cand, members, minDim)
                     let v = complete(trial, members, width: lookahead, depth: depth - 1, late: late).volume
+                    if stopped { break }
                     if v > bestVolume { bestVolume = v; pick = cand }
                 }
+                // A completion cut short says nothing about its block: stop with what is placed.
+                if stopped { break }
             }
             place(&state, s, pick, members, minDim)
         }
@@ -71,12 +83,12 @@ struct BlockBuilder {
     }
 
     /// Completes a partial packing: the best-scored block at each step (`depth` 0), or the block
-    /// among the `width` best whose own completion at `depth - 1` holds the most volume.
+    /// among the `width` best whose own completion at `depth - 1` holds the most volume. Returns
+    /// early, incomplete, once `late()` is true.
     private func complete(_ start: State, _ members: [[Int]], width: Int, depth: Int, late: () -> Bool) -> State {
         var state = start
-        var depth = depth
         while !state.spaces.isEmpty {
-            if depth > 0 && late() { depth = 0 }
+            if late() { return state }
             let s = chooseSpace(state)
             let candidates = blocks(state, s, members, need: depth <= 0 ? 1 : width)
             guard !candidates.isEmpty else { state.spaces.remove(at: s); continue }
@@ -87,6 +99,7 @@ struct BlockBuilder {
                     var trial = state
                     place(&trial, s, cand, members, minDim)
                     let v = complete(trial, members, width: width, depth: depth - 1, late: late).volume
+                    if late() { return state }
                     if v > bestVolume { bestVolume = v; pick = cand }
                 }
             }

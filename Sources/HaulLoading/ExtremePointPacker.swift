@@ -55,10 +55,14 @@ struct ExtremePointPacker {
     }
 
     /// Packs the items of `sequence` (local ids) in that order; returns what was placed.
-    mutating func pack(_ sequence: [Int]) -> PackResult {
+    ///
+    /// `shouldStop`, when given, is polled every 16 items; once it returns true the packing stops
+    /// with the items placed so far (a valid, partial packing).
+    mutating func pack(_ sequence: [Int], shouldStop: (() -> Bool)? = nil) -> PackResult {
         var result = PackResult()
         var failedClass = -1, failedAt = -1
-        for i in sequence {
+        for (k, i) in sequence.enumerated() {
+            if let shouldStop, k % 16 == 15, shouldStop() { break }
             if inst.shapeClass[i] == failedClass && failedAt == bItem.count { continue }
             if !inst.withinLimits(i, weight: result.weight, volume: result.volume, pallets: result.pallets) { continue }
             guard let (p, o) = findPosition(i) else {

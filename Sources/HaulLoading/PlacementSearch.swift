@@ -65,6 +65,11 @@ struct PlacementSearch {
         func done() -> Bool { best.volume >= total - 1e-9 * max(1, total) }
         let budget = maxIterations ?? .max
         func timeUp() -> Bool { iterations >= budget || clock.elapsed >= deadline || isCancelled() }
+        // Long packings poll the deadline and cancellation once a first packing exists (the first
+        // one always completes, so that every vehicle gets a full construction).
+        let deadline = self.deadline, clock = self.clock, isCancelled = self.isCancelled
+        let stopNow: () -> Bool = { clock.elapsed >= deadline || isCancelled() }
+        var interruptible: (() -> Bool)? { iterations > 0 ? stopNow : nil }
         var epVolume = -1.0
         func consider(_ result: PackResult, _ sequence: [Int], _ rule: PackRule) -> Bool {
             iterations += 1
@@ -85,7 +90,7 @@ struct PlacementSearch {
                     if iterations > 0 && (done() || timeUp()) { break construction }
                     let sequence = sorted { sortKey(key, $0) }
                     var packer = ExtremePointPacker(inst, rule: rule)
-                    _ = consider(packer.pack(sequence), sequence, rule)
+                    _ = consider(packer.pack(sequence, shouldStop: interruptible), sequence, rule)
                 }
             }
         }
@@ -98,7 +103,7 @@ struct PlacementSearch {
                 for penalty in [0.0, 0.3] where !done() && !timeUp() {
                     let builder = BlockBuilder(inst: inst, spaceOrder: order, choices: 1, depthPenalty: penalty)
                     _ = consider(builder.run(rng: &rng, lookahead: light ? lightWidth : 6, depth: light ? lightDepth : (inst.count > 400 ? 1 : 2),
-                                             deadline: deadline, clock: clock), [], bestRule)
+                                             deadline: iterations > 0 ? deadline : .infinity, clock: clock, isCancelled: isCancelled), [], bestRule)
                 }
             }
         }
@@ -122,12 +127,14 @@ struct PlacementSearch {
                 let builder = BlockBuilder(inst: inst, spaceOrder: [1, 1, 0, 3][Int(rng.next() % 4)], choices: rng.unit() < 0.5 ? 1 : 2,
                                            depthPenalty: rng.unit() < 0.5 ? 0 : 0.3 * rng.unit(), wasteWeight: 0.5 + 1.5 * rng.unit())
                 if light {
-                    _ = consider(builder.run(rng: &rng, lookahead: lightWidth, depth: lightDepth, deadline: deadline, clock: clock), [], bestRule)
+                    _ = consider(builder.run(rng: &rng, lookahead: lightWidth, depth: lightDepth, deadline: deadline, clock: clock,
+                                             isCancelled: isCancelled), [], bestRule)
                     continue
                 }
                 let depth = inst.count > 400 ? 1 : (rng.unit() < 0.7 ? 2 : 3)
                 let width = depth == 3 ? 4 + Int(rng.next() % 5) : 4 + Int(rng.next() % 9)
-                _ = consider(builder.run(rng: &rng, lookahead: width, depth: depth, deadline: deadline, clock: clock), [], bestRule)
+                _ = consider(builder.run(rng: &rng, lookahead: width, depth: depth, deadline: deadline, clock: clock, isCancelled: isCancelled),
+                             [], bestRule)
                 continue
             }
             if current.isEmpty { break }
@@ -160,7 +167,7 @@ struct PlacementSearch {
                 if rng.unit() < 0.1 { rule = rules[Int(rng.next() % UInt64(rules.count))] }
             }
             var packer = ExtremePointPacker(inst, rule: rule)
-            let result = packer.pack(sequence)
+            let result = packer.pack(sequence, shouldStop: interruptible)
             _ = consider(result, sequence, rule)
             if restart || result.volume >= currentVolume - 1e-12 * max(1, total) {
                 if !restart { stale = result.volume > currentVolume + 1e-12 * max(1, total) ? 0 : stale + 1 }
