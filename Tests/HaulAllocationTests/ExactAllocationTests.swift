@@ -129,6 +129,8 @@ final class ExactAllocationTests: XCTestCase {
     /// locally optimal incumbent and the root's Lagrangian bound. A strong incumbent lets
     /// reduced-cost fixing cut deep at the first cutoff; the regions it cuts off must still count.
     func testBranchAndBoundFromAGoodIncumbentAgainstTheMIP() {
+        // The reference optimum comes from GLPK within a wall-clock limit: generous, so that a busy
+        // machine does not leave too few instances to check (at 1.5 s, 10 of 16 were proven once).
         var checked = 0
         for seed in 1...16 as ClosedRange<UInt64> {
             let p = seed % 3 != 0 ? Self.holmberg(seed: seed, warehouses: 10, orders: 20)
@@ -136,7 +138,7 @@ final class ExactAllocationTests: XCTestCase {
             guard p.validationIssues().isEmpty else { continue }
             let data = AllocationData(p)
             let greedy = GreedyAllocation.solve(data)
-            guard greedy.isComplete(), let opt = AllocationMIP.provenOptimum(data, timeLimit: 1.5) else { continue }
+            guard greedy.isComplete(), let opt = AllocationMIP.provenOptimum(data, timeLimit: 4) else { continue }
             checked += 1
             let clock = Stopwatch()
             var search = AllocationLocalSearch(data, start: greedy)
