@@ -48,6 +48,15 @@ public struct LoadingVehicleType: Sendable, Equatable {
 
     /// The volume limit in force: the explicit one, else the cargo space's volume.
     public var effectiveVolumeLimit: Double? { volumeLimit ?? cargoSpace?.volume }
+
+    /// Whether one vehicle of this type can carry `item` alone: its weight, volume and pallets
+    /// within the limits and, with a cargo space, its extents in an allowed orientation.
+    public func canCarry(_ item: LoadingItem) -> Bool {
+        item.weight <= (weightLimit ?? .infinity) + 1e-9
+            && item.volume <= (effectiveVolumeLimit ?? .infinity) + 1e-9
+            && item.pallets <= (maxPallets ?? .infinity) + 1e-9
+            && (cargoSpace.map { item.fits(in: $0) } ?? true)
+    }
 }
 
 /// Which ways round a box may be placed.
@@ -224,12 +233,7 @@ public struct LoadingProblem: Sendable, Equatable {
             log.add("items", "at most \(LoadingProblem.maxPlacementItems) items when placement is true")
         }
         guard crossChecks, log.issues.isEmpty else { return }
-        for (i, item) in items.enumerated() where !vehicleTypes.contains(where: { v in
-            v.count > 0 && item.weight <= (v.weightLimit ?? .infinity) + 1e-9
-                && item.volume <= (v.effectiveVolumeLimit ?? .infinity) + 1e-9
-                && item.pallets <= (v.maxPallets ?? .infinity) + 1e-9
-                && (v.cargoSpace.map { item.fits(in: $0) } ?? true)
-        }) {
+        for (i, item) in items.enumerated() where !vehicleTypes.contains(where: { $0.count > 0 && $0.canCarry(item) }) {
             log.add(PathBuilder.index("items", i), "fits no vehicle type (weight, volume, pallets or dimensions too large)")
         }
     }

@@ -25,12 +25,7 @@ enum ColumnGeneration {
                     isCancelled: @escaping @Sendable () -> Bool) -> Outcome {
         let items = problem.items, types = problem.vehicleTypes
         let n = items.count
-        func fits(_ i: Int, _ t: Int) -> Bool {
-            let item = items[i], type = types[t]
-            return type.count > 0 && (type.cargoSpace.map { item.fits(in: $0) } ?? true)
-                && item.weight <= (type.weightLimit ?? .infinity) + 1e-9 && item.volume <= (type.effectiveVolumeLimit ?? .infinity) + 1e-9
-                && item.pallets <= (type.maxPallets ?? .infinity) + 1e-9
-        }
+        func fits(_ i: Int, _ t: Int) -> Bool { types[t].count > 0 && types[t].canCarry(items[i]) }
         var patterns: [(type: Int, items: [Int])] = start.bins.map { ($0.type, $0.items) }
         let startCount = patterns.count
         // One single-item pattern per item and type keeps the master feasible whatever the duals.

@@ -32,11 +32,7 @@ enum PlacementSolver {
             let candidates = types.indices.filter { used[$0] < types[$0].count && types[$0].cargoSpace != nil && !useless.contains($0) }
             guard let t = candidates.min(by: { (types[$0].cost / share($0), $0) < (types[$1].cost / share($1), $1) }) else { break }
             let space = types[t].cargoSpace!
-            let fitting = remaining.filter {
-                let item = problem.items[$0]
-                return item.fits(in: space) && item.weight <= (types[t].weightLimit ?? .infinity) + 1e-9
-                    && item.volume <= (types[t].volumeLimit ?? .infinity) + 1e-9 && item.pallets <= (types[t].maxPallets ?? .infinity) + 1e-9
-            }
+            let fitting = remaining.filter { types[t].canCarry(problem.items[$0]) }
             let inst = PackingInstance(problem: problem, space: space, weightLimit: types[t].weightLimit, volumeLimit: types[t].volumeLimit,
                                        palletLimit: types[t].maxPallets, items: fitting, ranks: ranks)
             let available = types.indices.reduce(0) { $0 + (useless.contains($1) || types[$1].cargoSpace == nil ? 0 : types[$1].count - used[$1]) }
