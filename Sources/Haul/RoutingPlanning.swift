@@ -138,7 +138,8 @@ struct RoutingPlanning {
         let status: PlanStatus = unassigned.isEmpty ? .feasible : .infeasible
         var plan = Plan(kind: .routing, status: status, objective: cost,
                         stats: PlanStats(seconds: solution.seconds, iterations: solution.iterations,
-                                         solver: "savings + local search + ruin-and-recreate"
+                                         solver: (solution.engine == .hybridGenetic ? "hybrid genetic search (split, granular local search with SWAP*)"
+                                                    : "savings + local search + ruin-and-recreate")
                                             + (enforcesLoading ? " with a 3D loading test per route" : loads ? " + 3D loading per route" : "")))
         plan.routes = kept.enumerated().map { index, route in
             let vehicle = model.vehicles[route.vehicle]

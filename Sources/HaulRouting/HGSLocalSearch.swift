@@ -11,19 +11,27 @@ struct HGSLocalSearch {
     let inst: CVRPInstance
     let n: Int
     let V: Int
-    let nodeOf: [Int]
-    let demandOf: [Double]
-    var next: [Int]
-    var prev: [Int]
-    var routeOf: [Int]
-    var position: [Int]
-    var cumLoad: [Double]
-    var cumDist: [Double]
-    var routeLoad: [Double]
-    var routeDist: [Double]
-    var routeSize: [Int]
-    var whenModified: [Int]
-    var whenLastTested: [Int]
+    /// Number of ids (customers, start depots, end depots) and the id-indexed distance matrix, so
+    /// that a move evaluation reads a distance with one load.
+    let ids: Int
+    // The working data lives in flat buffers owned by `buffers` and written through pointers: move
+    // evaluation then costs no bounds or copy-on-write checks (profiled: most of the search's time
+    // is move evaluation). Copies of an HGSLocalSearch share these buffers; each search owns one.
+    let buffers: HGSBuffers
+    let dist: UnsafeMutablePointer<Double>
+    let demandOf: UnsafeMutablePointer<Double>
+    let neighbors: UnsafeMutablePointer<Int>
+    let next: UnsafeMutablePointer<Int>
+    let prev: UnsafeMutablePointer<Int>
+    let routeOf: UnsafeMutablePointer<Int>
+    let position: UnsafeMutablePointer<Int>
+    let cumLoad: UnsafeMutablePointer<Double>
+    let cumDist: UnsafeMutablePointer<Double>
+    let routeLoad: UnsafeMutablePointer<Double>
+    let routeDist: UnsafeMutablePointer<Double>
+    let routeSize: UnsafeMutablePointer<Int>
+    let whenModified: UnsafeMutablePointer<Int>
+    let whenLastTested: UnsafeMutablePointer<Int>
     var order: [Int]
     var moveCount = 0
     var penalty = 1.0
@@ -31,40 +39,68 @@ struct HGSLocalSearch {
     var bufB: [Int] = []
     var routeOrder: [(Double, Int)] = []
     // SWAP* bookkeeping: last test per route pair, best three insertions per customer.
-    var swapStarTested: [Int]
-    var insCost: [Double]
-    var insPos: [Int]
-    var insStamp: [Int]
+    let swapStarTested: UnsafeMutablePointer<Int>
+    let insCost: UnsafeMutablePointer<Double>
+    let insPos: UnsafeMutablePointer<Int>
+    let insStamp: UnsafeMutablePointer<Int>
+    /// With positions: polar angle of each customer around the depot, and per route the smallest
+    /// circular sector (start, width) holding its customers. SWAP* is then tried between routes
+    /// whose sectors overlap (as HGS-CVRP does); without positions, between routes that hold
+    /// neighbouring customers.
+    let angle: UnsafeMutablePointer<Double>?
+    let sectorStart: UnsafeMutablePointer<Double>
+    let sectorWidth: UnsafeMutablePointer<Double>
+    let swapStarRouteTested: UnsafeMutablePointer<Int>
+    var swapStarRoutes: [Int]
 
     init(_ inst: CVRPInstance) {
         self.inst = inst
         n = inst.n
         V = inst.routeSlots
         let ids = n + 1 + 2 * V
+        self.ids = ids
+        let b = HGSBuffers()
+        buffers = b
         var nodeOf = [Int](repeating: 0, count: ids)
-        var demandOf = [Double](repeating: 0, count: ids)
-        for i in 1...n {
-            nodeOf[i] = i
-            demandOf[i] = inst.demand[i]
+        for i in 1...n { nodeOf[i] = i }
+        dist = b.make(ids * ids, 0.0)
+        for a in 0..<ids {
+            for c in 0..<ids { dist[a * ids + c] = inst.d(nodeOf[a], nodeOf[c]) }
         }
-        self.nodeOf = nodeOf
-        self.demandOf = demandOf
-        next = [Int](repeating: 0, count: ids)
-        prev = [Int](repeating: 0, count: ids)
-        routeOf = [Int](repeating: 0, count: ids)
-        position = [Int](repeating: 0, count: ids)
-        cumLoad = [Double](repeating: 0, count: ids)
-        cumDist = [Double](repeating: 0, count: ids)
-        routeLoad = [Double](repeating: 0, count: V)
-        routeDist = [Double](repeating: 0, count: V)
-        routeSize = [Int](repeating: 0, count: V)
-        whenModified = [Int](repeating: 0, count: V)
-        whenLastTested = [Int](repeating: 0, count: n + 1)
+        demandOf = b.make(ids, 0.0)
+        for i in 1...n { demandOf[i] = inst.demand[i] }
+        neighbors = b.make(inst.neighbors.count, 0)
+        for k in inst.neighbors.indices { neighbors[k] = inst.neighbors[k] }
+        next = b.make(ids, 0)
+        prev = b.make(ids, 0)
+        routeOf = b.make(ids, 0)
+        position = b.make(ids, 0)
+        cumLoad = b.make(ids, 0.0)
+        cumDist = b.make(ids, 0.0)
+        routeLoad = b.make(V, 0.0)
+        routeDist = b.make(V, 0.0)
+        routeSize = b.make(V, 0)
+        whenModified = b.make(V, 0)
+        whenLastTested = b.make(n + 1, 0)
         order = Array(1...n)
-        swapStarTested = [Int](repeating: -1, count: V * V)
-        insCost = [Double](repeating: 0, count: V * (n + 1) * 3)
-        insPos = [Int](repeating: -1, count: V * (n + 1) * 3)
-        insStamp = [Int](repeating: -1, count: V * (n + 1))
+        swapStarTested = b.make(V * V, -1)
+        insCost = b.make(V * (n + 1) * 3, 0.0)
+        insPos = b.make(V * (n + 1) * 3, -1)
+        insStamp = b.make(V * (n + 1), -1)
+        if let xy = inst.relativePosition {
+            let a = b.make(ids, 0.0)
+            for i in 1...n {
+                let t = atan2(xy[2 * i + 1], xy[2 * i])
+                a[i] = t < 0 ? t + 2 * Double.pi : t
+            }
+            angle = a
+        } else {
+            angle = nil
+        }
+        sectorStart = b.make(V, 0.0)
+        sectorWidth = b.make(V, 0.0)
+        swapStarRouteTested = b.make(V, -1)
+        swapStarRoutes = Array(0..<V)
         bufA.reserveCapacity(n)
         bufB.reserveCapacity(n)
     }
@@ -72,7 +108,7 @@ struct HGSLocalSearch {
     @inline(__always) func startId(_ r: Int) -> Int { n &+ 1 &+ r }
     @inline(__always) func endId(_ r: Int) -> Int { n &+ 1 &+ V &+ r }
     @inline(__always) func isDepot(_ id: Int) -> Bool { id > n }
-    @inline(__always) func d(_ a: Int, _ b: Int) -> Double { inst.dist[nodeOf[a] &* (n &+ 1) &+ nodeOf[b]] }
+    @inline(__always) func d(_ a: Int, _ b: Int) -> Double { dist[a &* ids &+ b] }
     @inline(__always) func excessPenalty(_ load: Double) -> Double { penalty * max(0, load - inst.capacity) }
 
     /// Recomputes the prefix data of route `r` and marks it modified.
@@ -101,6 +137,40 @@ struct HGSLocalSearch {
         routeDist[r] = dist
         routeSize[r] = p - 1
         whenModified[r] = moveCount
+        if let angle { updateSector(r, angle) }
+    }
+
+    /// The smallest circular sector holding the customers of route `r`, grown customer by
+    /// customer towards the nearer side.
+    mutating func updateSector(_ r: Int, _ angle: UnsafeMutablePointer<Double>) {
+        let twoPi = 2 * Double.pi
+        var id = next[startId(r)]
+        guard id <= n else { sectorStart[r] = 0; sectorWidth[r] = 0; return }
+        var start = angle[id], width = 0.0
+        id = next[id]
+        while id <= n {
+            let a = angle[id]
+            var ahead = a - start
+            if ahead < 0 { ahead += twoPi }
+            if ahead > width {
+                // Outside: extend the end up to `a`, or the start back to `a`, whichever is shorter.
+                let behind = twoPi - ahead
+                if ahead - width <= behind { width = ahead } else { start = a; width += behind }
+            }
+            id = next[id]
+        }
+        sectorStart[r] = start
+        sectorWidth[r] = width
+    }
+
+    @inline(__always)
+    func sectorsOverlap(_ r1: Int, _ r2: Int) -> Bool {
+        let twoPi = 2 * Double.pi
+        var d12 = sectorStart[r2] - sectorStart[r1]
+        if d12 < 0 { d12 += twoPi }
+        var d21 = sectorStart[r1] - sectorStart[r2]
+        if d21 < 0 { d21 += twoPi }
+        return d12 <= sectorWidth[r1] + 1e-12 || d21 <= sectorWidth[r2] + 1e-12
     }
 
     /// Writes the customers of `seq` as route `r`.
@@ -159,6 +229,9 @@ struct HGSLocalSearch {
         load(ind)
         rng.shuffle(&order)
         let g = inst.granularity
+        // Each customer's neighbour list is reshuffled with probability 1/g per run (as HGS-CVRP
+        // does), so that neighbours are not always tried nearest first: O(n) work per run on average.
+        for u in 1...n where rng.nextInt(g) == 0 { shuffleNeighbors(u, &rng) }
         let eps = inst.eps
         var loop = 0
         var improved = true
@@ -170,7 +243,7 @@ struct HGSLocalSearch {
                 whenLastTested[u] = moveCount
                 var k = 0
                 while k < g {
-                    let v = inst.neighbors[u &* g &+ k]
+                    let v = neighbors[u &* g &+ k]
                     k += 1
                     let ru = routeOf[u], rv = routeOf[v]
                     if loop > 0 && max(whenModified[ru], whenModified[rv]) <= lastTested { continue }
@@ -185,10 +258,27 @@ struct HGSLocalSearch {
                 }
             }
             // SWAP* once the cheaper moves are exhausted (it costs O(|r1| |r2|) per route pair).
-            if !improved && swapStarPass(eps: eps) { improved = true }
+            if angle != nil {
+                // SWAP* in every loop, between changed route pairs whose sectors overlap.
+                if sectorSwapStarPass(loop: loop, rng: &rng, eps: eps) { improved = true }
+            } else if !improved && swapStarPass(eps: eps) {
+                improved = true
+            }
             loop += 1
         }
         export(ind)
+    }
+
+    /// Random permutation of the neighbour list of `u` (Fisher-Yates).
+    func shuffleNeighbors(_ u: Int, _ rng: inout RoutingRandom) {
+        let g = inst.granularity
+        let row = neighbors + u &* g
+        var i = g - 1
+        while i > 0 {
+            let j = rng.nextInt(i + 1)
+            let t = row[i]; row[i] = row[j]; row[j] = t
+            i -= 1
+        }
     }
 
     func firstEmptyRoute() -> Int? {
@@ -481,7 +571,7 @@ struct HGSLocalSearch {
         for u in order {
             let ru = routeOf[u]
             for k in 0..<g {
-                let v = inst.neighbors[u &* g &+ k]
+                let v = neighbors[u &* g &+ k]
                 let rv = routeOf[v]
                 if ru == rv { continue }
                 let a = min(ru, rv), b = max(ru, rv)
@@ -490,6 +580,27 @@ struct HGSLocalSearch {
                 if swapStarTested[key] >= stamp { continue }
                 swapStarTested[key] = stamp
                 if swapStar(a, b, eps: eps) { any = true; break }
+            }
+        }
+        return any
+    }
+
+    /// SWAP* between every pair of non-empty routes whose sectors overlap, in random route order;
+    /// after the first loop only pairs with a route changed since the last test of the first.
+    mutating func sectorSwapStarPass(loop: Int, rng: inout RoutingRandom, eps: Double) -> Bool {
+        var any = false
+        rng.shuffle(&swapStarRoutes)
+        for i in 0..<V {
+            let ru = swapStarRoutes[i]
+            let lastTested = swapStarRouteTested[ru]
+            swapStarRouteTested[ru] = moveCount
+            if routeSize[ru] == 0 { continue }
+            for j in 0..<V {
+                let rv = swapStarRoutes[j]
+                if rv <= ru || routeSize[rv] == 0 { continue }
+                if loop > 0 && max(whenModified[ru], whenModified[rv]) <= lastTested { continue }
+                if !sectorsOverlap(ru, rv) { continue }
+                if swapStar(ru, rv, eps: eps) { any = true }
             }
         }
         return any
@@ -589,5 +700,23 @@ struct HGSLocalSearch {
         next[bpu] = bu; prev[bu] = bpu; next[bu] = nb; prev[nb] = bu
         applied(r1, r2)
         return true
+    }
+}
+
+/// The flat buffers of one ``HGSLocalSearch``, freed with it. Elements are plain numbers, so
+/// freeing needs no deinitialisation.
+final class HGSBuffers {
+    private var blocks: [UnsafeMutableRawPointer] = []
+
+    /// A buffer of `count` elements, each `value`.
+    func make<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+        p.initialize(repeating: value, count: max(count, 1))
+        blocks.append(UnsafeMutableRawPointer(p))
+        return p
+    }
+
+    deinit {
+        for b in blocks { b.deallocate() }
     }
 }

@@ -33,7 +33,10 @@ struct HybridGeneticSearch {
     var bestRoutes: [[Int]]? = nil
     var bestDistance = Double.infinity
     var iterations = 0
+    /// Generations since the current population last improved the best solution (reset by a restart).
     var sinceImprovement = 0
+    /// Generations since the best solution last improved (not reset by a restart).
+    var sinceBest = 0
 
     init(_ inst: CVRPInstance, seed: UInt64, params: Parameters = Parameters()) {
         self.inst = inst
@@ -58,7 +61,7 @@ struct HybridGeneticSearch {
         initialPopulation(&stop, improved: improved)
         while !stop.shouldStop() {
             if let m = maxIterations, iterations >= m { break }
-            if let m = maxIterationsWithoutImprovement, sinceImprovement >= m { break }
+            if let m = maxIterationsWithoutImprovement, sinceBest >= max(m, 2 * params.restartAfter) { break }
             iterations += 1
             let p1 = tournament()
             let p2 = tournament()
@@ -102,7 +105,13 @@ struct HybridGeneticSearch {
                 if add(repaired, improved: improved) { improvedBest = true }
             }
         }
-        if improvedBest { sinceImprovement = 0 } else { sinceImprovement += 1 }
+        if improvedBest {
+            sinceImprovement = 0
+            sinceBest = 0
+        } else {
+            sinceImprovement += 1
+            sinceBest += 1
+        }
     }
 
     // MARK: Population

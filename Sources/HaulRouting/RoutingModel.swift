@@ -214,7 +214,10 @@ public struct RoutingSearchOptions: Sendable {
     public var onProgress: (@Sendable (RoutingProgress) -> Void)?
     /// Optional limit on improvement iterations (ruin and recreate, then local search).
     public var maxIterations: Int?
-    /// Optional limit on consecutive iterations that do not improve the best solution.
+    /// Optional limit on consecutive iterations that do not improve the best solution. The hybrid
+    /// genetic search stops on it only once a restart of its population has also failed to improve
+    /// the best solution (at least twice its restart interval of 20,000 generations), so that a
+    /// time limit is used on instances where the search is still making progress.
     public var maxIterationsWithoutImprovement: Int?
     /// Which search to run; ``RoutingEngine/automatic`` picks by the model.
     public var engine: RoutingEngine
@@ -358,6 +361,9 @@ public struct RoutingSolution: Sendable, Equatable {
     public var routeChecks = 0
     /// Route tests answered from the memo instead of a call.
     public var routeCheckMemoHits = 0
+    /// The search that produced the solution: ``RoutingEngine/hybridGenetic`` or
+    /// ``RoutingEngine/ruinAndRecreate`` (never ``RoutingEngine/automatic``).
+    public var engine: RoutingEngine = .ruinAndRecreate
 
     /// Creates a solution.
     public init(routes: [PlannedRoute], unassigned: [Int], cost: Double, distance: Double, iterations: Int, seconds: Double) {

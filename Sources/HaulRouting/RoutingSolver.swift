@@ -172,9 +172,11 @@ public enum RoutingSolver {
             distance += route.distance
             routes.append(route)
         }
-        return RoutingSolution(
+        var solution = RoutingSolution(
             routes: routes, unassigned: [], cost: cost, distance: distance,
             iterations: search.iterations, seconds: stop.elapsed())
+        solution.engine = .hybridGenetic
+        return solution
     }
 
     /// The solution of the construction heuristics alone (no local search), for comparisons.

@@ -201,9 +201,12 @@ final class HybridGeneticSearchTests: XCTestCase {
             var lsTotal = 0.0
             for r in 0..<ls.V { lsTotal += ls.routeDist[r] + penalty * max(0, ls.routeLoad[r] - inst.capacity) }
             XCTAssertEqual(lsTotal, recomputed, accuracy: 1e-6)
-            // A local optimum: no single relocation improves any more.
+            // A local optimum of the granular neighbourhood: no relocation of a customer after one of
+            // its nearest neighbours improves any more.
+            let g = inst.granularity
             for u in 1...inst.n {
-                for v in 1...inst.n where v != u {
+                for k in 0..<g {
+                    let v = inst.neighbors[u * g + k]
                     XCTAssertFalse(ls.relocate(u, after: v, eps: inst.eps), "relocate \(u) after \(v) still improves")
                 }
             }
