@@ -276,7 +276,7 @@ public typealias RouteFeasibility = @Sendable (_ vehicleType: Int, _ stops: [Int
 /// The search methods of ``RoutingSolver``.
 public enum RoutingEngine: String, Sendable, CaseIterable {
     /// The hybrid genetic search where the model is a pure CVRP of up to 160 customers (up to
-    /// `32 * timeLimit` with longer limits, at most 400), else ruin and recreate. The environment
+    /// `32 * timeLimit` with longer limits, at most 460), else ruin and recreate. The environment
     /// variable `HAUL_ROUTING_ENGINE` (a case name) overrides it, for benchmarks.
     case automatic
     /// Hybrid genetic search (pure CVRP only: one depot, identical vehicles without fixed cost and

@@ -137,12 +137,12 @@ public enum RoutingSolver {
     }
 
     /// Largest pure CVRP that ``RoutingEngine/automatic`` gives to the hybrid genetic search; larger
-    /// ones go to ruin and recreate, which reaches a good solution sooner. Measured at 5 s on the X
-    /// instances (Benchmarks/README.md): the genetic search wins up to about 160 customers. It needs
-    /// time for its initial population, so the bound grows with the time limit (an assumption not yet
-    /// measured beyond 5 s), up to 400 customers.
+    /// ones go to ruin and recreate, which reaches a good solution sooner. Measured on the X
+    /// instances (Benchmarks/README.md): at 5 s the genetic search wins up to about 160 customers; it
+    /// needs time for its initial population, so the bound grows with the time limit, up to 460
+    /// customers (at 30 s it won on X-n420, n439 and n459 and lost on most of n480 to n979).
     static func hybridGeneticMaxCustomers(timeLimit: Double) -> Int {
-        Int(min(400, max(160, 32 * timeLimit)))
+        Int(min(460, max(160, 32 * timeLimit)))
     }
 
     /// Runs the hybrid genetic search; `nil` when it found no feasible solution.
