@@ -12,7 +12,8 @@ import HaulCore
 /// before it, and blocks of later stops (delivered last, so loaded first) are preferred.
 struct BlockBuilder {
     let inst: PackingInstance
-    /// Order of free spaces: 0 = (x, z, y), 1 = (z, x, y), 2 = (x, y, z), 3 = nearest the origin (x + y + z).
+    /// Order of free spaces: 0 = (x, z, y), 1 = (z, x, y), 2 = (x, y, z), 3 = nearest the origin (x + y + z),
+    /// 4 = nearest the walls and the floor (smallest distances first), the block in that corner of the space.
     var spaceOrder = 0
     /// Choose at random among the best `choices` blocks (1 = greedy).
     var choices = 1
@@ -20,10 +21,14 @@ struct BlockBuilder {
     var depthPenalty = 0.0
     /// Weight of the volume a block leaves unusable beside or above it.
     var wasteWeight = 1.0
+    /// Blocks to choose from (every block that fits the cargo space, see ``BlockCatalog``); without
+    /// one, the blocks that are maximal in the chosen space are enumerated at every step.
+    var catalog: BlockCatalog?
     /// Smallest dimension of any box (set from the instance).
     private var minDim: Double { inst.minDimension }
 
     private struct Space { var x0, y0, z0, x1, y1, z1: Double }
+    /// A block for the chosen space: `n` copies of class `c` in orientation `o`.
     private struct Candidate { var c: Int; var o: SIMD3<Double>; var n: (Int, Int, Int); var score: Double }
     /// A partial packing: free spaces, boxes, and how many of each class are used.
     private struct State {
@@ -44,15 +49,14 @@ struct BlockBuilder {
     /// so far (a valid, partial packing), so that one build never runs far past the deadline.
     func run(rng: inout SplitMix64, lookahead: Int = 0, depth: Int = 1, deadline: Double = .infinity, clock: Stopwatch? = nil,
              isCancelled: (@Sendable () -> Bool)? = nil) -> PackResult {
-        var members: [[Int]] = []
-        var classOf: [Int: Int] = [:]
-        for i in 0..<inst.count {
-            if let c = classOf[inst.shapeClass[i]] { members[c].append(i) } else { classOf[inst.shapeClass[i]] = members.count; members.append([i]) }
-        }
+        let members = Self.classMembers(inst)
         var state = State(next: [Int](repeating: 0, count: members.count),
                           spaces: [Space(x0: 0, y0: 0, z0: 0, x1: inst.length, y1: inst.width, z1: inst.height)])
         var calls = 0
         var stopped = false
+        // Every trial completion is a packing: the fullest one seen may beat the path finally taken.
+        var bestSeen: State?
+        var maxCandidates = 0
         // Polled once per step of the build and of every completion: the clock every 4th time.
         func late() -> Bool {
             guard let clock, !stopped else { return stopped }
@@ -65,13 +69,16 @@ struct BlockBuilder {
             let candidates = blocks(state, s, members, need: max(1, lookahead, choices))
             guard !candidates.isEmpty else { state.spaces.remove(at: s); continue }
             var pick = candidates[choices > 1 ? Int(rng.next() % UInt64(min(choices, candidates.count))) : 0]
+            maxCandidates = max(maxCandidates, candidates.count)
             if lookahead > 0 && candidates.count > 1 {
                 var bestVolume = -1.0
                 for cand in candidates.prefix(lookahead) {
                     var trial = state
                     place(&trial, s, cand, members, minDim)
-                    let v = complete(trial, members, width: lookahead, depth: depth - 1, late: late).volume
+                    let completed = complete(trial, members, width: lookahead, depth: depth - 1, late: late)
                     if stopped { break }
+                    let v = completed.volume
+                    if v > bestSeen?.volume ?? -1 { bestSeen = completed }
                     if v > bestVolume { bestVolume = v; pick = cand }
                 }
                 // A completion cut short says nothing about its block: stop with what is placed.
@@ -79,7 +86,18 @@ struct BlockBuilder {
             }
             place(&state, s, pick, members, minDim)
         }
-        return PackResult(boxes: state.boxes, volume: state.volume, weight: state.weight, pallets: state.pallets)
+        if let bestSeen, bestSeen.volume > state.volume { state = bestSeen }
+        return PackResult(boxes: state.boxes, volume: state.volume, weight: state.weight, pallets: state.pallets, maxCandidates: maxCandidates)
+    }
+
+    /// Local item ids per box class, classes in order of their first item (the class indices of ``BlockCatalog``).
+    static func classMembers(_ inst: PackingInstance) -> [[Int]] {
+        var members: [[Int]] = []
+        var classOf: [Int: Int] = [:]
+        for i in 0..<inst.count {
+            if let c = classOf[inst.shapeClass[i]] { members[c].append(i) } else { classOf[inst.shapeClass[i]] = members.count; members.append([i]) }
+        }
+        return members
     }
 
     /// Completes a partial packing: the best-scored block at each step (`depth` 0), or the block
@@ -108,8 +126,34 @@ struct BlockBuilder {
         return state
     }
 
+    /// Where a block of this size goes in the space: its front-left-bottom corner, or with
+    /// `spaceOrder` 4 the bottom corner of the space nearest a wall of the cargo space along the
+    /// length and along the width (without stops only: the door side fills like the back).
+    private func corner(_ space: Space, _ size: SIMD3<Double>) -> SIMD3<Double> {
+        guard spaceOrder == 4 else { return SIMD3(space.x0, space.y0, space.z0) }
+        let x = space.x0 <= inst.length - space.x1 ? space.x0 : space.x1 - size.x
+        let y = space.y0 <= inst.width - space.y1 ? space.y0 : space.y1 - size.y
+        return SIMD3(x, y, space.z0)
+    }
+
+    /// A space's distances to the nearest walls (length, width) and the floor, smallest first.
+    private func anchorDistance(_ p: Space) -> (Double, Double, Double) {
+        var d = [min(p.x0, inst.length - p.x1), min(p.y0, inst.width - p.y1), p.z0]
+        d.sort()
+        return (d[0], d[1], d[2])
+    }
+
     private func chooseSpace(_ state: State) -> Int {
-        state.spaces.indices.min { a, b in
+        if spaceOrder == 4 {
+            var best = 0
+            var bestKey = anchorDistance(state.spaces[0])
+            for k in state.spaces.indices.dropFirst() {
+                let key = anchorDistance(state.spaces[k])
+                if key < bestKey { best = k; bestKey = key }
+            }
+            return best
+        }
+        return state.spaces.indices.min { a, b in
             let (p, q) = (state.spaces[a], state.spaces[b])
             switch spaceOrder {
             case 1: return (p.z0, p.x0, p.y0) < (q.z0, q.x0, q.y0)
@@ -120,24 +164,31 @@ struct BlockBuilder {
         }!
     }
 
+    /// Whether the block, in its corner of `space`, has its bottom layer supported, rests on no
+    /// fragile box unless its boxes are fragile, carries only fragile boxes if they are, and keeps
+    /// unloading order.
+    private func admissible(_ c: Candidate, _ boxes: [PlacedBox], _ space: Space, _ members: [[Int]]) -> Bool {
+        let rep = members[c.c][0]
+        let size = SIMD3(Double(c.n.0) * c.o.x, Double(c.n.1) * c.o.y, Double(c.n.2) * c.o.z)
+        let at = corner(space, size)
+        guard supported(boxes, x: at.x, y: at.y, z: at.z, o: c.o, nx: c.n.0, ny: c.n.1, fragile: inst.fragile[rep]) else {
+            return false
+        }
+        let end = at + size
+        if inst.fragile[rep] && !carriesOnlyFragile(boxes, x0: at.x, y0: at.y, x1: end.x, y1: end.y, top: end.z) {
+            return false
+        }
+        guard inst.hasRanks && inst.rank[rep] >= 0 else { return true }
+        return keepsOrder(boxes, rank: inst.rank[rep], x0: at.x, y0: at.y, z0: at.z, x1: end.x, y1: end.y, z1: end.z)
+    }
+
     /// The `need` best-scored blocks for space `s` that are supported, best first.
     private func blocks(_ state: State, _ s: Int, _ members: [[Int]], need: Int) -> [Candidate] {
+        if let catalog { return catalogBlocks(catalog, state, s, members, need: need) }
         var all = scoredBlocks(state, s, members)
         let space = state.spaces[s]
         var out: [Candidate] = []
-        func ok(_ c: Candidate) -> Bool {
-            let rep = members[c.c][0]
-            guard supported(state.boxes, x: space.x0, y: space.y0, z: space.z0, o: c.o, nx: c.n.0, ny: c.n.1, fragile: inst.fragile[rep]) else {
-                return false
-            }
-            if inst.fragile[rep] && !carriesOnlyFragile(state.boxes, x0: space.x0, y0: space.y0, x1: space.x0 + Double(c.n.0) * c.o.x,
-                                                         y1: space.y0 + Double(c.n.1) * c.o.y, top: space.z0 + Double(c.n.2) * c.o.z) {
-                return false
-            }
-            guard inst.hasRanks && inst.rank[rep] >= 0 else { return true }
-            return keepsOrder(state.boxes, rank: inst.rank[rep], x0: space.x0, y0: space.y0, z0: space.z0,
-                              x1: space.x0 + Double(c.n.0) * c.o.x, y1: space.y0 + Double(c.n.1) * c.o.y, z1: space.z0 + Double(c.n.2) * c.o.z)
-        }
+        func ok(_ c: Candidate) -> Bool { admissible(c, state.boxes, space, members) }
         if need == 1 {
             while let k = all.indices.max(by: { all[$0].score < all[$1].score }) {
                 if ok(all[k]) { return [all[k]] }
@@ -152,6 +203,51 @@ struct BlockBuilder {
             if out.count == need { break }
         }
         return out
+    }
+
+    /// The `need` best-scored catalog blocks that fit space `s`, are available and supported, best first.
+    /// The catalog is sorted by an upper bound on the score (stop rank, then volume), so the scan
+    /// ends once no later block can enter the list.
+    private func catalogBlocks(_ catalog: BlockCatalog, _ state: State, _ s: Int, _ members: [[Int]], need: Int) -> [Candidate] {
+        let eps = inst.eps
+        let space = state.spaces[s]
+        let (sl, sw, sh) = (space.x1 - space.x0, space.y1 - space.y0, space.z1 - space.z0)
+        var out: [Candidate] = []
+        out.reserveCapacity(min(need, 64) + 1)
+        let slack = 1e-6 * inst.width
+        let hasRanks = inst.hasRanks, rankWeight = self.rankWeight
+        let weightCap = inst.weightLimit + 1e-9 * max(1, inst.weightLimit) - state.weight
+        let volumeCap = inst.volumeLimit + 1e-9 * max(1, inst.volumeLimit) - state.volume
+        let palletCap = inst.palletLimit + 1e-9 * max(1, inst.palletLimit) - state.pallets
+        let left = members.indices.map { members[$0].count - state.next[$0] }
+        for k in 0..<catalog.count {
+            let volume = catalog.volumes[k]
+            let rankBonus = hasRanks ? Double(max(0, catalog.ranks[k])) * rankWeight : 0
+            if out.count == need && volume + slack + rankBonus <= out[need - 1].score { break }
+            let size = catalog.sizes[k]
+            guard size.x <= sl + eps && size.y <= sw + eps && size.z <= sh + eps else { continue }
+            guard catalog.counts[k] <= left[catalog.classes[k]], catalog.weights[k] <= weightCap, volume <= volumeCap, catalog.palletCounts[k] <= palletCap else { continue }
+            let score = score(volume: volume, size: size, space: (sl, sw, sh)) + rankBonus
+            if out.count == need && score <= out[need - 1].score { continue }
+            let cand = Candidate(c: catalog.classes[k], o: catalog.orientations[k], n: catalog.copies[k], score: score)
+            guard admissible(cand, state.boxes, space, members) else { continue }
+            let at = out.firstIndex { $0.score < score } ?? out.count
+            out.insert(cand, at: at)
+            if out.count > need { out.removeLast() }
+        }
+        return out
+    }
+
+    /// A block's score in a space of extents `space`: its volume less `wasteWeight` times the strips
+    /// beside or above it too thin for any box, less `depthPenalty` times its share of the space's
+    /// length; a tiny bonus for width breaks ties. At most the volume plus 1e-6 times the width.
+    private func score(volume: Double, size: SIMD3<Double>, space: (Double, Double, Double)) -> Double {
+        let eps = inst.eps
+        let (rw, rh) = (space.1 - size.y, space.2 - size.z)
+        var waste = 0.0
+        if rw > eps && rw < minDim - eps { waste += rw * size.x * space.2 }
+        if rh > eps && rh < minDim - eps { waste += rh * size.x * size.y }
+        return (volume - wasteWeight * waste) * (1 - depthPenalty * size.x / space.0) + 1e-6 * size.y
     }
 
     private func scoredBlocks(_ state: State, _ s: Int, _ members: [[Int]]) -> [Candidate] {
@@ -176,15 +272,8 @@ struct BlockBuilder {
                         if nz == 0 { break }
                         if nx < mx && (nx + 1) * ny * nz <= left { continue }
                         if ny < my && nx * (ny + 1) * nz <= left { continue }
-                        let bl = Double(nx) * o.x, bw = Double(ny) * o.y
-                        let volume = Double(nx * ny * nz) * inst.volume[rep]
-                        // Strips of the space beside or above the block too thin for any box are lost.
-                        let bh = Double(nz) * o.z
-                        let (rw, rh) = (sw - bw, sh - bh)
-                        var waste = 0.0
-                        if rw > eps && rw < minDim - eps { waste += rw * bl * sh }
-                        if rh > eps && rh < minDim - eps { waste += rh * bl * bw }
-                        var score = (volume - wasteWeight * waste) * (1 - depthPenalty * bl / sl) + 1e-6 * bw
+                        let size = SIMD3(Double(nx) * o.x, Double(ny) * o.y, Double(nz) * o.z)
+                        var score = score(volume: Double(nx * ny * nz) * inst.volume[rep], size: size, space: (sl, sw, sh))
                         // Later stops first: they go deepest.
                         if inst.hasRanks { score += Double(max(0, inst.rank[rep])) * rankWeight }
                         candidates.append(Candidate(c: c, o: o, n: (nx, ny, nz), score: score))
@@ -197,21 +286,23 @@ struct BlockBuilder {
 
     private func place(_ state: inout State, _ s: Int, _ pick: Candidate, _ members: [[Int]], _ minDim: Double) {
         let space = state.spaces[s]
+        let size = SIMD3(Double(pick.n.0) * pick.o.x, Double(pick.n.1) * pick.o.y, Double(pick.n.2) * pick.o.z)
         for iz in 0..<pick.n.2 {
             for iy in 0..<pick.n.1 {
                 for ix in 0..<pick.n.0 {
                     let item = members[pick.c][state.next[pick.c]]
                     state.next[pick.c] += 1
-                    state.boxes.append(PlacedBox(item: item, x: space.x0 + Double(ix) * pick.o.x, y: space.y0 + Double(iy) * pick.o.y,
-                                                 z: space.z0 + Double(iz) * pick.o.z, l: pick.o.x, w: pick.o.y, h: pick.o.z))
+                    let at = corner(space, size)
+                    state.boxes.append(PlacedBox(item: item, x: at.x + Double(ix) * pick.o.x, y: at.y + Double(iy) * pick.o.y,
+                                                 z: at.z + Double(iz) * pick.o.z, l: pick.o.x, w: pick.o.y, h: pick.o.z))
                     state.volume += inst.volume[item]
                     state.weight += inst.weight[item]
                     state.pallets += inst.pallets[item]
                 }
             }
         }
-        let block = Space(x0: space.x0, y0: space.y0, z0: space.z0, x1: space.x0 + Double(pick.n.0) * pick.o.x,
-                          y1: space.y0 + Double(pick.n.1) * pick.o.y, z1: space.z0 + Double(pick.n.2) * pick.o.z)
+        let at = corner(space, size)
+        let block = Space(x0: at.x, y0: at.y, z0: at.z, x1: at.x + size.x, y1: at.y + size.y, z1: at.z + size.z)
         state.spaces = split(state.spaces, by: block, minDim: minDim)
     }
 

@@ -111,4 +111,7 @@ struct PackResult: Sendable {
     var volume = 0.0
     var weight = 0.0
     var pallets = 0.0
+    /// Block building: the most candidate blocks compared at one step (fewer than the look-ahead
+    /// width means a wider look-ahead would build the same packing).
+    var maxCandidates = 0
 }

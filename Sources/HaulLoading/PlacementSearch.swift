@@ -3,10 +3,14 @@ import HaulCore
 /// Fills one cargo space with as much volume as possible within a deadline.
 ///
 /// Construction: the extreme-point packer on the items sorted by stop (latest stop first, so
-/// that it sits furthest from the door) and then by decreasing volume. Improvement until the
-/// deadline: randomised restarts (sort keys with noise, other point and orientation rules) and
-/// a local search on the best sequence (swapping or moving items within a stop), keeping the
-/// packing with the largest placed volume. Stops early when everything is placed.
+/// that it sits furthest from the door) and then by decreasing volume, with several sort keys and
+/// point rules. Improvement until the deadline, keeping the packing with the largest placed
+/// volume: without stops or load-bearing limits, block building (``BlockBuilder``) over a few
+/// settings in turn with a look-ahead that widens at each turn (in the manner of Zhu and Lim's
+/// iterative-doubling look-ahead, 2012); otherwise randomised restarts (sort keys with noise,
+/// other point and orientation rules) and a local search on the best sequence (swapping or moving
+/// items within a stop). In light mode (many short searches, ``RouteLoader``), block building
+/// with a short look-ahead on random settings. Stops early when everything is placed.
 struct PlacementSearch {
     let inst: PackingInstance
     var seed: UInt64
@@ -97,12 +101,59 @@ struct PlacementSearch {
         // Block building, where it applies (with stops only in light mode): greedy variants first.
         let blocks = (!inst.hasRanks || light) && !inst.hasLoadLimits
         let lightWidth = 3, lightDepth = 1
+        // Without stops, block building widens its look-ahead step by step (below); the catalog of
+        // every block that fits is built once, for up to 400 boxes (beyond, each step enumerates
+        // the blocks maximal in its space).
+        let widening = blocks && !light
+        let catalog = widening && inst.count <= 400 ? BlockCatalog.make(inst: inst, members: BlockBuilder.classMembers(inst)) : nil
+        // Settings of block building, taken in turn: a greedy build each, then builds whose
+        // look-ahead width (each candidate block judged by a greedy completion) grows by half at
+        // each turn of the setting; once a setting compares every candidate, or 48 of them, it goes
+        // on at depth 2 from width 2. Measured on generated class 1 and 3 instances at 5 s: 94.3%
+        // and 93.5% against 92.5% and 93.3% for random settings at depth 2 and 3.
+        struct Setting { var order: Int; var waste: Double; var penalty: Double; var width = 1; var depth = 1; var exhausted = false }
+        var settings = [Setting(order: 1, waste: 1, penalty: 0), Setting(order: 0, waste: 1, penalty: 0), Setting(order: 3, waste: 1, penalty: 0),
+                        Setting(order: 1, waste: 0.5, penalty: 0.2), Setting(order: 0, waste: 2, penalty: 0.2),
+                        Setting(order: 4, waste: 1, penalty: 0)]
+        let widestAtDepthOne = 48
+        var nextSetting = 0
+        // Builds are deterministic for a setting: one that compared every candidate at depth 3 is
+        // done, and the search ends when all are.
+        func wideningBuild() {
+            guard let k = (0..<settings.count).lazy.map({ (nextSetting + $0) % settings.count }).first(where: { !settings[$0].exhausted }) else {
+                return
+            }
+            nextSetting = k
+            var setting = settings[nextSetting]
+            var builder = BlockBuilder(inst: inst, spaceOrder: setting.order, depthPenalty: setting.penalty, wasteWeight: setting.waste)
+            builder.catalog = catalog
+            let result = builder.run(rng: &rng, lookahead: setting.width == 1 ? 0 : setting.width, depth: setting.depth,
+                                     deadline: deadline, clock: clock, isCancelled: isCancelled)
+            _ = consider(result, [], bestRule)
+            let compared = setting.width > 1 && result.maxCandidates < setting.width
+            if setting.depth == 1 && setting.width > 1 && (compared || setting.width >= widestAtDepthOne) {
+                setting.depth = 2
+                setting.width = 2
+            } else if compared {
+                setting.exhausted = setting.depth >= 3
+                setting.depth += 1
+                setting.width = 2
+            } else {
+                setting.width = max(setting.width + 1, setting.width * 3 / 2)
+            }
+            settings[nextSetting] = setting
+            nextSetting = (nextSetting + 1) % settings.count
+        }
         func blockConstructions() {
             guard blocks else { return }
+            if widening {
+                for _ in settings.indices where !done() && !timeUp() { wideningBuild() }
+                return
+            }
             for order in [1, 0] {
                 for penalty in [0.0, 0.3] where !done() && !timeUp() {
                     let builder = BlockBuilder(inst: inst, spaceOrder: order, choices: 1, depthPenalty: penalty)
-                    _ = consider(builder.run(rng: &rng, lookahead: light ? lightWidth : 6, depth: light ? lightDepth : (inst.count > 400 ? 1 : 2),
+                    _ = consider(builder.run(rng: &rng, lookahead: lightWidth, depth: lightDepth,
                                              deadline: iterations > 0 ? deadline : .infinity, clock: clock, isCancelled: isCancelled), [], bestRule)
                 }
             }
@@ -122,19 +173,17 @@ struct PlacementSearch {
         var currentRule = bestRule
         var stale = 0
         while !done() && !timeUp() && inst.count > 1 {
+            if widening {
+                if settings.allSatisfy(\.exhausted) { break }
+                wideningBuild()
+                continue
+            }
             if blocks && rng.unit() < 0.9 {
-                // Block building with look-ahead, on randomised settings.
+                // Light mode: block building with a short look-ahead, on randomised settings.
                 let builder = BlockBuilder(inst: inst, spaceOrder: [1, 1, 0, 3][Int(rng.next() % 4)], choices: rng.unit() < 0.5 ? 1 : 2,
                                            depthPenalty: rng.unit() < 0.5 ? 0 : 0.3 * rng.unit(), wasteWeight: 0.5 + 1.5 * rng.unit())
-                if light {
-                    _ = consider(builder.run(rng: &rng, lookahead: lightWidth, depth: lightDepth, deadline: deadline, clock: clock,
-                                             isCancelled: isCancelled), [], bestRule)
-                    continue
-                }
-                let depth = inst.count > 400 ? 1 : (rng.unit() < 0.7 ? 2 : 3)
-                let width = depth == 3 ? 4 + Int(rng.next() % 5) : 4 + Int(rng.next() % 9)
-                _ = consider(builder.run(rng: &rng, lookahead: width, depth: depth, deadline: deadline, clock: clock, isCancelled: isCancelled),
-                             [], bestRule)
+                _ = consider(builder.run(rng: &rng, lookahead: lightWidth, depth: lightDepth, deadline: deadline, clock: clock,
+                                         isCancelled: isCancelled), [], bestRule)
                 continue
             }
             if current.isEmpty { break }
