@@ -220,7 +220,9 @@ struct BlockBuilder {
         let volumeCap = inst.volumeLimit + 1e-9 * max(1, inst.volumeLimit) - state.volume
         let palletCap = inst.palletLimit + 1e-9 * max(1, inst.palletLimit) - state.pallets
         let left = members.indices.map { members[$0].count - state.next[$0] }
-        for k in 0..<catalog.count {
+        // Blocks larger than the space (with the fit tolerance) are skipped unread.
+        let first = catalog.firstIndex(volumeAtMost: (sl + eps) * (sw + eps) * (sh + eps) * (1 + 1e-9))
+        for k in first..<catalog.count {
             let volume = catalog.volumes[k]
             let rankBonus = hasRanks ? Double(max(0, catalog.ranks[k])) * rankWeight : 0
             if out.count == need && volume + slack + rankBonus <= out[need - 1].score { break }
@@ -366,31 +368,45 @@ struct BlockBuilder {
 
     /// The maximal spaces left when `block` is cut out of each space it meets; spaces inside
     /// others or too small for any box are dropped.
+    ///
+    /// The spaces given contain none of each other (every split keeps that true), and a piece cut
+    /// from one of them contains none of the others, so only the new pieces are tested against
+    /// the rest: a pass linear in the spaces per piece instead of quadratic in all of them.
     private func split(_ spaces: [Space], by b: Space, minDim: Double) -> [Space] {
         let eps = inst.eps
         var out: [Space] = []
+        var isPiece: [Bool] = []
+        out.reserveCapacity(spaces.count + 8)
+        isPiece.reserveCapacity(spaces.count + 8)
+        func keepPiece(_ t: Space) {
+            guard t.x1 - t.x0 >= minDim - eps, t.y1 - t.y0 >= minDim - eps, t.z1 - t.z0 >= minDim - eps else { return }
+            out.append(t)
+            isPiece.append(true)
+        }
         for s in spaces {
             guard min(s.x1, b.x1) - max(s.x0, b.x0) > eps, min(s.y1, b.y1) - max(s.y0, b.y0) > eps,
-                  min(s.z1, b.z1) - max(s.z0, b.z0) > eps else { out.append(s); continue }
-            if b.x0 - s.x0 > eps { var t = s; t.x1 = b.x0; out.append(t) }
-            if s.x1 - b.x1 > eps { var t = s; t.x0 = b.x1; out.append(t) }
-            if b.y0 - s.y0 > eps { var t = s; t.y1 = b.y0; out.append(t) }
-            if s.y1 - b.y1 > eps { var t = s; t.y0 = b.y1; out.append(t) }
-            if b.z0 - s.z0 > eps { var t = s; t.z1 = b.z0; out.append(t) }
-            if s.z1 - b.z1 > eps { var t = s; t.z0 = b.z1; out.append(t) }
+                  min(s.z1, b.z1) - max(s.z0, b.z0) > eps else { out.append(s); isPiece.append(false); continue }
+            if b.x0 - s.x0 > eps { var t = s; t.x1 = b.x0; keepPiece(t) }
+            if s.x1 - b.x1 > eps { var t = s; t.x0 = b.x1; keepPiece(t) }
+            if b.y0 - s.y0 > eps { var t = s; t.y1 = b.y0; keepPiece(t) }
+            if s.y1 - b.y1 > eps { var t = s; t.y0 = b.y1; keepPiece(t) }
+            if b.z0 - s.z0 > eps { var t = s; t.z1 = b.z0; keepPiece(t) }
+            if s.z1 - b.z1 > eps { var t = s; t.z0 = b.z1; keepPiece(t) }
         }
-        out.removeAll { s in s.x1 - s.x0 < minDim - eps || s.y1 - s.y0 < minDim - eps || s.z1 - s.z0 < minDim - eps }
-        // Drop spaces contained in another.
         var keep = [Bool](repeating: true, count: out.count)
-        for i in out.indices where keep[i] {
+        var dropped = false
+        for i in out.indices where isPiece[i] {
+            let a = out[i]
             for j in out.indices where j != i && keep[j] {
-                let (a, c) = (out[i], out[j])
+                let c = out[j]
                 if a.x0 >= c.x0 - eps && a.x1 <= c.x1 + eps && a.y0 >= c.y0 - eps && a.y1 <= c.y1 + eps && a.z0 >= c.z0 - eps && a.z1 <= c.z1 + eps {
                     keep[i] = false
+                    dropped = true
                     break
                 }
             }
         }
+        guard dropped else { return out }
         return out.indices.filter { keep[$0] }.map { out[$0] }
     }
 }

@@ -26,6 +26,20 @@ struct BlockCatalog {
     private(set) var counts: [Int] = []
 
     var count: Int { volumes.count }
+    /// Whether every block has the same stop rank, so that the list is sorted by volume alone.
+    private(set) var oneRank = true
+
+    /// The first block whose volume is at most `volume` (0 when the list is not sorted by volume
+    /// alone): no block before it fits a space of that volume.
+    func firstIndex(volumeAtMost volume: Double) -> Int {
+        guard oneRank else { return 0 }
+        var lo = 0, hi = volumes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if volumes[mid] > volume { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
 
     /// The catalog of an instance, or nil when it would list more than ``maxBlocks`` blocks.
     /// - Parameter members: local item ids of each box class (``BlockBuilder/classMembers(_:)``).
@@ -53,6 +67,7 @@ struct BlockCatalog {
         }
         entries.sort { ($0.rank, $0.volume) > ($1.rank, $1.volume) }
         var catalog = BlockCatalog()
+        catalog.oneRank = entries.allSatisfy { $0.rank == entries[0].rank }
         for e in entries {
             let rep = members[e.c][0]
             let n = e.n.0 * e.n.1 * e.n.2
