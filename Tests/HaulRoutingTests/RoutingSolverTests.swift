@@ -7,6 +7,7 @@ final class RoutingSolverTests: XCTestCase {
 
     /// Optimal cost of a tiny CVRP with identical vehicles at node 0, by enumeration: best route of
     /// every subset over all orders, then the best partition into at most `vehicles` feasible subsets.
+    /// Time windows, shift end, distance and duration limits of vehicle 0 apply when the model has them.
     private func bruteForceOptimum(_ m: RoutingModel) -> Double {
         let n = m.nodeCount
         let cust = m.customers
@@ -28,7 +29,7 @@ final class RoutingSolverTests: XCTestCase {
         for mask in 1...full {
             let members = (0..<k).filter { mask & (1 << $0) != 0 }.map { cust[$0] }
             if members.reduce(0.0, { $0 + m.demand[$1] }) > cap { continue }
-            for p in permutations(members) {
+            for p in permutations(members) where tinyRouteFeasible(m, p) {
                 var d = 0.0, at = 0
                 for c in p { d += m.distance[at * n + c]; at = c }
                 d += m.distance[at * n + 0]
@@ -60,6 +61,60 @@ final class RoutingSolverTests: XCTestCase {
             XCTAssertTrue(s.unassigned.isEmpty)
             XCTAssertEqual(s.cost, optimum, accuracy: 1e-6, "instance seed \(seed)")
         }
+    }
+
+    /// Whether vehicle 0 can serve `stops` in this order: time windows (service from
+    /// `max(arrival, ready)`, not after `due`), shift end, distance limit, and the duration limit
+    /// against the shortest duration (the latest departure that still returns at the earliest return).
+    private func tinyRouteFeasible(_ m: RoutingModel, _ stops: [Int]) -> Bool {
+        let n = m.nodeCount, v = m.vehicles[0]
+        var t = max(v.shiftStart, m.readyTime[0]), at = 0, distance = 0.0
+        for c in stops {
+            distance += m.distance[at * n + c]
+            let start = max(t + m.duration[at * n + c], m.readyTime[c])
+            if start > m.dueTime[c] + 1e-9 { return false }
+            t = start + m.serviceTime[c]
+            at = c
+        }
+        distance += m.distance[at * n + 0]
+        let back = t + m.duration[at * n + 0]
+        if back > min(v.shiftEnd, m.dueTime[0]) + 1e-9 || distance > (v.maxDistance ?? .infinity) + 1e-9 { return false }
+        var latest = back, next = 0
+        for c in stops.reversed() {
+            latest = min(m.dueTime[c], latest - m.duration[c * n + next] - m.serviceTime[c])
+            next = c
+        }
+        let departure = min(latest - m.duration[next], min(v.shiftEnd, m.dueTime[0]))
+        return back - departure <= (v.maxDuration ?? .infinity) + 1e-9
+    }
+
+    func testTinyTimeWindowsAndDurationLimitReachBruteForceOptimum() {
+        // Seven customers, windows 60 wide, service 5, routes at most 150 long in time: the windows
+        // and the limit both cut routes the capacity alone would allow.
+        var checked = 0, limitBinds = 0
+        for seed in [UInt64(2), 5, 8, 13] {
+            var m = randomCVRP(count: 7, seed: seed, vehicles: 4, capacity: 30)
+            var rng = TestLCG(seed &+ 100)
+            m.serviceTime = [0] + Array(repeating: 5, count: 7)
+            m.readyTime = [0] + (1...7).map { _ in Double(rng.int(0...120)) }
+            m.dueTime = [1000] + m.readyTime.dropFirst().map { $0 + 60 }
+            m.vehicles = (0..<4).map { _ in RoutingVehicle(startNode: 0, capacity: [30], shiftStart: 0, shiftEnd: 400, maxDuration: 150) }
+            let optimum = bruteForceOptimum(m)
+            guard optimum.isFinite else { continue }
+            let unconstrained = bruteForceOptimum(randomCVRP(count: 7, seed: seed, vehicles: 4, capacity: 30))
+            let s = RoutingSolver.solve(m, options: .init(timeLimit: 2, seed: 5, maxIterationsWithoutImprovement: 3000))
+            independentCheck(m, s)
+            XCTAssertTrue(s.unassigned.isEmpty, "instance seed \(seed)")
+            XCTAssertEqual(s.cost, optimum, accuracy: 1e-6, "instance seed \(seed)")
+            var windowsOnly = m
+            windowsOnly.vehicles = (0..<4).map { _ in RoutingVehicle(startNode: 0, capacity: [30], shiftStart: 0, shiftEnd: 400) }
+            let withoutLimit = bruteForceOptimum(windowsOnly)
+            XCTAssertGreaterThan(withoutLimit, unconstrained + 1e-6, "the windows should bind (seed \(seed))")
+            if optimum > withoutLimit + 1e-6 { limitBinds += 1 }
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 3, "too few feasible instances to check")
+        XCTAssertGreaterThanOrEqual(limitBinds, 1, "the duration limit should raise the optimum somewhere")
     }
 
     func testTinyCircleInstance() {
