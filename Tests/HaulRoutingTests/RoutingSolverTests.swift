@@ -63,29 +63,16 @@ final class RoutingSolverTests: XCTestCase {
         }
     }
 
-    /// Whether vehicle 0 can serve `stops` in this order: time windows (service from
-    /// `max(arrival, ready)`, not after `due`), shift end, distance limit, and the duration limit
-    /// against the shortest duration (the latest departure that still returns at the earliest return).
+    /// Whether vehicle 0 can serve `stops` in this order (windows, shift end, distance and duration
+    /// limits), on the schedule the solution checker recomputes.
     private func tinyRouteFeasible(_ m: RoutingModel, _ stops: [Int]) -> Bool {
-        let n = m.nodeCount, v = m.vehicles[0]
-        var t = max(v.shiftStart, m.readyTime[0]), at = 0, distance = 0.0
-        for c in stops {
-            distance += m.distance[at * n + c]
-            let start = max(t + m.duration[at * n + c], m.readyTime[c])
-            if start > m.dueTime[c] + 1e-9 { return false }
-            t = start + m.serviceTime[c]
-            at = c
-        }
-        distance += m.distance[at * n + 0]
-        let back = t + m.duration[at * n + 0]
-        if back > min(v.shiftEnd, m.dueTime[0]) + 1e-9 || distance > (v.maxDistance ?? .infinity) + 1e-9 { return false }
-        var latest = back, next = 0
-        for c in stops.reversed() {
-            latest = min(m.dueTime[c], latest - m.duration[c * n + next] - m.serviceTime[c])
-            next = c
-        }
-        let departure = min(latest - m.duration[next], min(v.shiftEnd, m.dueTime[0]))
-        return back - departure <= (v.maxDuration ?? .infinity) + 1e-9
+        let v = m.vehicles[0]
+        let plan = independentSchedule(m, v, stops)
+        let tol = 1e-9
+        return zip(stops, plan.starts).allSatisfy { $1 <= m.dueTime[$0] + tol }
+            && plan.back <= min(v.shiftEnd, m.dueTime[v.endNode]) + tol
+            && plan.distance <= (v.maxDistance ?? .infinity) + tol
+            && plan.back - plan.departure <= (v.maxDuration ?? .infinity) + tol
     }
 
     func testTinyTimeWindowsAndDurationLimitReachBruteForceOptimum() {

@@ -54,6 +54,35 @@ func randomCVRP(count: Int, seed: UInt64, vehicles: Int, capacity: Double) -> Ro
     return euclideanModel(points: points, demand: demand, customers: Array(1...count), vehicles: fleet)
 }
 
+/// The schedule of vehicle `v` serving `stops` in order, with the test suite's own loops: distance,
+/// service starts when departing as early as possible (`max(arrival, ready)`), the return time,
+/// and the latest departure that still returns then (which gives the shortest duration).
+func independentSchedule(_ m: RoutingModel, _ v: RoutingVehicle, _ stops: [Int])
+    -> (distance: Double, starts: [Double], back: Double, departure: Double) {
+    let n = m.nodeCount
+    var distance = 0.0
+    var t = max(v.shiftStart, m.readyTime[v.startNode])
+    var at = v.startNode
+    var starts: [Double] = []
+    for c in stops {
+        distance += m.distance[at * n + c]
+        let start = max(t + m.duration[at * n + c], m.readyTime[c])
+        starts.append(start)
+        t = start + m.serviceTime[c]
+        at = c
+    }
+    distance += m.distance[at * n + v.endNode]
+    let back = t + m.duration[at * n + v.endNode]
+    var latest = back
+    var next = v.endNode
+    for c in stops.reversed() {
+        latest = min(m.dueTime[c], latest - m.duration[c * n + next] - m.serviceTime[c])
+        next = c
+    }
+    let departure = min(latest - m.duration[v.startNode * n + next], min(v.shiftEnd, m.dueTime[v.startNode]))
+    return (distance, starts, back, departure)
+}
+
 /// Checks a solution against the model with its own simple loops (independent of `RouteEvaluator`):
 /// each customer served once or listed unassigned, capacities, time windows, shift ends, distance
 /// and duration limits, and the reported cost and distance.
@@ -75,43 +104,22 @@ func independentCheck(_ m: RoutingModel, _ s: RoutingSolution, file: StaticStrin
             XCTAssertLessThanOrEqual(load, v.capacity[d] + tol, "capacity of vehicle \(route.vehicle)", file: file, line: line)
             XCTAssertEqual(route.load[d], load, accuracy: tol, file: file, line: line)
         }
-        // Distance.
-        var distance = 0.0
-        var at = v.startNode
-        for c in route.stops {
-            visits[c] += 1
-            distance += m.distance[at * n + c]
-            at = c
-        }
-        distance += m.distance[at * n + v.endNode]
+        for c in route.stops { visits[c] += 1 }
+        let plan = independentSchedule(m, v, route.stops)
+        let distance = plan.distance
         XCTAssertEqual(route.distance, distance, accuracy: tol * max(1, distance), file: file, line: line)
         if let md = v.maxDistance {
             XCTAssertLessThanOrEqual(distance, md + tol, "maxDistance of vehicle \(route.vehicle)", file: file, line: line)
         }
-        // Times, departing as early as possible.
-        var t = max(v.shiftStart, m.readyTime[v.startNode])
-        at = v.startNode
-        var starts: [Double] = []
-        for c in route.stops {
-            let arrival = t + m.duration[at * n + c]
-            let start = max(arrival, m.readyTime[c])
-            XCTAssertLessThanOrEqual(start, m.dueTime[c] + tol, "time window of node \(c)", file: file, line: line)
-            starts.append(start)
-            t = start + m.serviceTime[c]
-            at = c
+        let starts = plan.starts
+        for (k, c) in route.stops.enumerated() {
+            XCTAssertLessThanOrEqual(starts[k], m.dueTime[c] + tol, "time window of node \(c)", file: file, line: line)
         }
-        let back = t + m.duration[at * n + v.endNode]
+        let back = plan.back
         XCTAssertLessThanOrEqual(back, v.shiftEnd + tol, "shift end of vehicle \(route.vehicle)", file: file, line: line)
         XCTAssertLessThanOrEqual(back, m.dueTime[v.endNode] + tol, "end depot due time", file: file, line: line)
         XCTAssertEqual(route.returnTime, back, accuracy: tol * max(1, abs(back)), file: file, line: line)
-        // Latest departure that still returns at `back` (backward pass) gives the minimal duration.
-        var latest = back
-        var next = v.endNode
-        for c in route.stops.reversed() {
-            latest = min(m.dueTime[c], latest - m.duration[c * n + next] - m.serviceTime[c])
-            next = c
-        }
-        let departure = min(latest - m.duration[v.startNode * n + next], min(v.shiftEnd, m.dueTime[v.startNode]))
+        let departure = plan.departure
         XCTAssertEqual(route.departure, departure, accuracy: tol * max(1, abs(departure)), file: file, line: line)
         if let md = v.maxDuration {
             XCTAssertLessThanOrEqual(back - departure, md + tol, "maxDuration of vehicle \(route.vehicle)", file: file, line: line)
