@@ -7,7 +7,7 @@ import HaulLP
 ///
 /// ```
 /// min  Σ_p C_p z_p + Σ_k F_k μ_k + M Σ_o a_o
-///      Σ_{p ∋ o} z_p + a_o = 1                 for every free order o       (duals λ_o)
+///      Σ_{p ∋ o} z_p + a_o = 1 (or >= 1)       for every free order o       (duals λ_o)
 ///      Σ_k Y_kw μ_k − Σ_{p at w} z_p >= 0      for every warehouse w        (duals π_w >= 0)
 ///      Σ_k μ_k = 1                                                          (dual σ)
 /// ```
@@ -29,6 +29,9 @@ final class AllocationMaster {
     let O: Int
     let lp: ColumnGenerationLP
     let bigM: Double
+    /// The bound of the rows "free order o is served": at least once where no assignment cost is
+    /// negative, else exactly once.
+    let orderRow: ColumnGenerationLP.RowBound
 
     /// A pattern: orders that fit one warehouse; `column` is its LP column (-1: not in the LP now).
     struct Pattern {
@@ -66,7 +69,13 @@ final class AllocationMaster {
         data = lagrangian.data
         W = data.warehouseCount
         O = data.orderCount
-        var rows = [ColumnGenerationLP.RowBound](repeating: .equal(1), count: O)
+        // With no negative assignment cost, "served at least once" gives the same LP optimum as
+        // "exactly once" (a subset of a pattern is a pattern and costs no more) and a far less
+        // degenerate master: Lib_2 p25 13.5 -> 3.7 s, p67 28.9 -> 8.5 s at 60 s.
+        var cheapest = 0.0
+        for k in 0..<(O * W) where data.allowed[k] { cheapest = min(cheapest, data.cost[k]) }
+        orderRow = cheapest >= 0 ? .atLeast(1) : .equal(1)
+        var rows = [ColumnGenerationLP.RowBound](repeating: orderRow, count: O)
         rows += [ColumnGenerationLP.RowBound](repeating: .atLeast(0), count: W)
         rows.append(.equal(1))
         lp = ColumnGenerationLP(rows: rows)
@@ -146,7 +155,7 @@ final class AllocationMaster {
     /// feasible whenever any cover is.
     func restrict(to r: Restrictions) {
         for o in 0..<O {
-            lp.setRowBound(o, r.assigned[o] >= 0 ? .free : .equal(1))
+            lp.setRowBound(o, r.assigned[o] >= 0 ? .free : orderRow)
         }
         var remove: [Int] = []
         for k in patterns.indices {
