@@ -1,3 +1,4 @@
+import Foundation
 import HaulCore
 import HaulLP
 
@@ -189,8 +190,14 @@ public enum AllocationSolver {
         let deadline = limit - min(0.05, limit * 0.01)
         tree.remainingTime = { deadline - clock.elapsed }
         tree.useMaster = data.warehouseCount * data.orderCount <= maximumColumnGenerationPairs
+        // Diagnostics for benchmark work: HAUL_ALLOCATION_TRACE=1 prints the search's milestones on standard error.
+        if ProcessInfo.processInfo.environment["HAUL_ALLOCATION_TRACE"] == "1" {
+            tree.log = { line in FileHandle.standardError.write(Data((String(format: "[%.2f s] ", clock.elapsed) + line + "\n").utf8)) }
+            tree.log?("root: lagrangian bound \(bound.bestBound), incumbent \(incumbentCost)")
+        }
         tree.searchWithCutoffs(lower: bound.bestBound, rootLambda: bound.bestLambda.isEmpty ? nil : bound.bestLambda,
                                stop: { isCancelled() || clock.elapsed >= deadline })
+        tree.log?("end: incumbent \(tree.upperBound), lower \(tree.lowerBound), finished \(tree.finished), nodes \(tree.nodes), subgradient iterations \(tree.subgradientIterations), master rounds \(tree.masterIterationsDone), columns \(tree.masterColumns), simplex iterations \(tree.masterSimplexIterations)")
         let best = tree.incumbent.map { SingleSourceAssignment(warehouseOf: $0.map { Optional($0) }) } ?? incumbent
         let lower = max(tree.lowerBound, bound.bestBound)
         return greedyPlan(best, data, clock, bound: lower.isFinite ? lower : nil, iterations: tree.nodes,
