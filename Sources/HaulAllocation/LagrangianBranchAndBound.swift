@@ -77,7 +77,7 @@ struct LagrangianBranchAndBound {
     var openSetTotalShare = 0.5
     var openSetMinimumNodes = 50
     /// Plans within this fraction above the incumbent get their open set searched.
-    var openSetSearchMargin = 0.005
+    var openSetSearchMargin = 0.002
     /// Nodes of every run together after which the search stops (unfinished).
     var nodeLimit = Int.max
     private(set) var openSetNodes = 0
