@@ -38,6 +38,8 @@ struct BlockBuilder {
         var volume = 0.0
         var weight = 0.0
         var pallets = 0.0
+        /// Smallest extent along each axis of any allowed orientation of each box class.
+        var classMin: [SIMD3<Double>] = []
     }
 
     /// Builds a packing: greedy when `lookahead` is 0; otherwise at each step the `lookahead`
@@ -52,6 +54,11 @@ struct BlockBuilder {
         let members = Self.classMembers(inst)
         var state = State(next: [Int](repeating: 0, count: members.count),
                           spaces: [Space(x0: 0, y0: 0, z0: 0, x1: inst.length, y1: inst.width, z1: inst.height)])
+        state.classMin = members.map { m in
+            var lo = SIMD3<Double>(repeating: .infinity)
+            for k in inst.orientationStart[m[0]]..<inst.orientationStart[m[0] + 1] { lo = pointwiseMin(lo, inst.orientations[k]) }
+            return lo
+        }
         var calls = 0
         var stopped = false
         // Every trial completion is a packing: the fullest one seen may beat the path finally taken.
@@ -222,20 +229,33 @@ struct BlockBuilder {
         let left = members.indices.map { members[$0].count - state.next[$0] }
         // Blocks larger than the space (with the fit tolerance) are skipped unread.
         let first = catalog.firstIndex(volumeAtMost: (sl + eps) * (sw + eps) * (sh + eps) * (1 + 1e-9))
-        for k in first..<catalog.count {
-            let volume = catalog.volumes[k]
-            let rankBonus = hasRanks ? Double(max(0, catalog.ranks[k])) * rankWeight : 0
-            if out.count == need && volume + slack + rankBonus <= out[need - 1].score { break }
-            let size = catalog.sizes[k]
-            guard size.x <= sl + eps && size.y <= sw + eps && size.z <= sh + eps else { continue }
-            guard catalog.counts[k] <= left[catalog.classes[k]], catalog.weights[k] <= weightCap, volume <= volumeCap, catalog.palletCounts[k] <= palletCap else { continue }
-            let score = score(volume: volume, size: size, space: (sl, sw, sh)) + rankBonus
-            if out.count == need && score <= out[need - 1].score { continue }
-            let cand = Candidate(c: catalog.classes[k], o: catalog.orientations[k], n: catalog.copies[k], score: score)
-            guard admissible(cand, state.boxes, space, members) else { continue }
-            let at = out.firstIndex { $0.score < score } ?? out.count
-            out.insert(cand, at: at)
-            if out.count > need { out.removeLast() }
+        let fit = SIMD3(sl, sw, sh) + eps
+        // The scan reads the catalog's flat arrays without bounds checks: it is the builder's hottest loop.
+        catalog.volumes.withUnsafeBufferPointer { volumes in
+        catalog.sizes.withUnsafeBufferPointer { sizes in
+        catalog.counts.withUnsafeBufferPointer { counts in
+        catalog.classes.withUnsafeBufferPointer { classes in
+            // The score the next block must beat to enter a full list.
+            var bar = -Double.infinity
+            for k in first..<catalog.count {
+                let volume = volumes[k]
+                let rankBonus = hasRanks ? Double(max(0, catalog.ranks[k])) * rankWeight : 0
+                if out.count == need && volume + slack + rankBonus <= bar { break }
+                let size = sizes[k]
+                guard all(size .<= fit) else { continue }
+                guard counts[k] <= left[classes[k]], catalog.weights[k] <= weightCap, volume <= volumeCap, catalog.palletCounts[k] <= palletCap else { continue }
+                let score = score(volume: volume, size: size, space: (sl, sw, sh)) + rankBonus
+                if out.count == need && score <= bar { continue }
+                let cand = Candidate(c: classes[k], o: catalog.orientations[k], n: catalog.copies[k], score: score)
+                guard admissible(cand, state.boxes, space, members) else { continue }
+                let at = out.firstIndex { $0.score < score } ?? out.count
+                out.insert(cand, at: at)
+                if out.count > need { out.removeLast() }
+                if out.count == need { bar = out[need - 1].score }
+            }
+        }
+        }
+        }
         }
         return out
     }
@@ -305,7 +325,10 @@ struct BlockBuilder {
         }
         let at = corner(space, size)
         let block = Space(x0: at.x, y0: at.y, z0: at.z, x1: at.x + size.x, y1: at.y + size.y, z1: at.z + size.z)
-        state.spaces = split(state.spaces, by: block, minDim: minDim)
+        // A free space thinner along some axis than every box still to place holds none of them.
+        var thinnest = SIMD3<Double>(repeating: .infinity)
+        for c in members.indices where state.next[c] < members[c].count { thinnest = pointwiseMin(thinnest, state.classMin[c]) }
+        state.spaces = split(state.spaces, by: block, minExtent: thinnest)
     }
 
     /// Whether every box resting on the top face (height `top`) of the footprint is fragile: a block
@@ -346,40 +369,50 @@ struct BlockBuilder {
         let eps = inst.eps
         guard z > eps else { return true }
         let bx1 = x + Double(nx) * o.x, by1 = y + Double(ny) * o.y
-        var under: [PlacedBox] = []
-        for b in boxes where abs(b.z + b.h - z) <= eps && min(bx1, b.x + b.l) - max(x, b.x) > eps && min(by1, b.y + b.w) - max(y, b.y) > eps {
-            if inst.fragile[b.item] && !fragile { return false }
-            under.append(b)
-        }
-        let need = inst.supportFraction * o.x * o.y - eps * eps
-        for iy in 0..<ny {
-            for ix in 0..<nx {
-                let x0 = x + Double(ix) * o.x, y0 = y + Double(iy) * o.y
-                var area = 0.0
-                for b in under {
-                    let ox = min(x0 + o.x, b.x + b.l) - max(x0, b.x), oy = min(y0 + o.y, b.y + b.w) - max(y0, b.y)
-                    if ox > 0 && oy > 0 { area += ox * oy }
+        // The boxes whose tops touch the block's base, listed in a buffer on the stack (no heap
+        // allocation: this runs for most candidate blocks).
+        return boxes.withUnsafeBufferPointer { all in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, all.count)) { under in
+                var count = 0
+                for (i, b) in all.enumerated() where abs(b.z + b.h - z) <= eps && min(bx1, b.x + b.l) - max(x, b.x) > eps && min(by1, b.y + b.w) - max(y, b.y) > eps {
+                    if inst.fragile[b.item] && !fragile { return false }
+                    under[count] = i
+                    count += 1
                 }
-                if area < need { return false }
+                let need = inst.supportFraction * o.x * o.y - eps * eps
+                for iy in 0..<ny {
+                    for ix in 0..<nx {
+                        let x0 = x + Double(ix) * o.x, y0 = y + Double(iy) * o.y
+                        var area = 0.0
+                        for j in 0..<count {
+                            let b = all[under[j]]
+                            let ox = min(x0 + o.x, b.x + b.l) - max(x0, b.x), oy = min(y0 + o.y, b.y + b.w) - max(y0, b.y)
+                            if ox > 0 && oy > 0 { area += ox * oy }
+                        }
+                        if area < need { return false }
+                    }
+                }
+                return true
             }
         }
-        return true
     }
 
     /// The maximal spaces left when `block` is cut out of each space it meets; spaces inside
-    /// others or too small for any box are dropped.
+    /// others, or thinner along some axis than `minExtent` (the smallest extent along that axis of
+    /// any box still to place), are dropped: no box left fits them, and fewer spaces make every
+    /// later step cheaper. The packing built is the same as with the global smallest extent.
     ///
     /// The spaces given contain none of each other (every split keeps that true), and a piece cut
     /// from one of them contains none of the others, so only the new pieces are tested against
     /// the rest: a pass linear in the spaces per piece instead of quadratic in all of them.
-    private func split(_ spaces: [Space], by b: Space, minDim: Double) -> [Space] {
+    private func split(_ spaces: [Space], by b: Space, minExtent: SIMD3<Double>) -> [Space] {
         let eps = inst.eps
         var out: [Space] = []
         var isPiece: [Bool] = []
         out.reserveCapacity(spaces.count + 8)
         isPiece.reserveCapacity(spaces.count + 8)
         func keepPiece(_ t: Space) {
-            guard t.x1 - t.x0 >= minDim - eps, t.y1 - t.y0 >= minDim - eps, t.z1 - t.z0 >= minDim - eps else { return }
+            guard t.x1 - t.x0 >= minExtent.x - eps, t.y1 - t.y0 >= minExtent.y - eps, t.z1 - t.z0 >= minExtent.z - eps else { return }
             out.append(t)
             isPiece.append(true)
         }

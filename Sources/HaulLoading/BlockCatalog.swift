@@ -8,7 +8,9 @@ import HaulCore
 ///
 /// General blocks (two blocks side by side or stacked, filling at least 98% of their bounding box,
 /// as in Fanslau and Bortfeldt, 2010) were tried and measured worse under the support rule: on
-/// generated class-3 instances at 5 s, 92.3% against 93.1% with these blocks alone.
+/// generated class-3 instances at 5 s, 92.3% against 93.1% with these blocks alone; on class 7
+/// (10 instances, 2026-12-07), 92.9% at 98% fill, 93.2% at 99% and 93.7% for exact fits only,
+/// against 93.8% (see Benchmarks/README.md).
 struct BlockCatalog {
     /// Largest number of blocks listed; an instance with more is not given a catalog
     /// (``make(inst:members:)`` returns nil) and its builder enumerates blocks per space.
