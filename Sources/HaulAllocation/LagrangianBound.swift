@@ -86,8 +86,15 @@ struct LagrangianBound {
     private(set) var bestLambda: [Double] = []
     var iterations = 0
 
+    /// Solve a warehouse's knapsack only when the cover would take it at a bound on its value
+    /// (``profitUpperBound(_:_:_:)``); the Lagrangian value is the same. For many warehouses of
+    /// which few open (Lib_3: 100, of which 8 to 12 open), where the knapsacks are most of the time.
+    var lazyKnapsacks = false
     /// Largest dynamic program (items x capacity) per knapsack; beyond it a depth-first search.
-    static let dynamicProgramLimit = 300_000
+    /// Capacities of thousands of units (Lib_3) want a much smaller limit (see ``AllocationSolver``).
+    var dynamicProgramLimit = 300_000
+    /// Largest dynamic program for the profit tables of the pair bounds.
+    static let profitTableLimit = 1_200_000
     /// Nodes of the depth-first knapsack search before it settles for the LP bound.
     static let searchNodeLimit = 20_000
 
@@ -173,13 +180,55 @@ struct LagrangianBound {
         let cap = max(0, r.room[w])
         if totalWeight <= cap + 1e-9 { return Knapsack(value: -totalProfit, chosen: scratch.order, exact: true) }
         let items = (0..<n).map { (o: scratch.order[$0], profit: scratch.profit[$0], weight: scratch.weight[$0]) }
-        guard integral else { let d = Self.dantzig(items, cap); return Knapsack(value: -d.value, chosen: d.chosen, exact: false) }
-        let capInt = Int(min(cap, totalWeight).rounded(.down))
-        if (capInt + 1) * n <= Self.dynamicProgramLimit {
-            let (profit, chosen) = scratch.dynamicProgram(count: n, cap: capInt)
-            return Knapsack(value: -profit, chosen: chosen, exact: true)
+        guard integral else {
+            let d = Self.dantzig(items, cap)
+            rememberEfficiency(w, items, chosen: d.chosen)
+            return Knapsack(value: -d.value, chosen: d.chosen, exact: false)
         }
-        return Self.search(items, Double(capInt))
+        let capInt = Int(min(cap, totalWeight).rounded(.down))
+        let result: Knapsack
+        if (capInt + 1) * n <= dynamicProgramLimit {
+            let (profit, chosen) = scratch.dynamicProgram(count: n, cap: capInt)
+            result = Knapsack(value: -profit, chosen: chosen, exact: true)
+        } else {
+            result = Self.search(items, Double(capInt))
+        }
+        rememberEfficiency(w, items, chosen: result.chosen)
+        return result
+    }
+
+    /// Records, for ``profitUpperBound(_:_:_:)``, the best efficiency (profit per unit of weight)
+    /// among the items a solved knapsack of warehouse w left out: near its break efficiency.
+    private func rememberEfficiency(_ w: Int, _ items: [Item], chosen: [Int]) {
+        if scratch.taken.count < O { scratch.taken = [Bool](repeating: false, count: O) }
+        if scratch.efficiency.count < W { scratch.efficiency = [Double](repeating: 0, count: W) }
+        for o in chosen { scratch.taken[o] = true }
+        var best = 0.0
+        for item in items where !scratch.taken[item.o] && item.weight > 0 { best = max(best, item.profit / item.weight) }
+        for o in chosen { scratch.taken[o] = false }
+        scratch.efficiency[w] = best
+    }
+
+    /// An upper bound on the profit of warehouse w's knapsack under λ without solving it: for any
+    /// `e >= 0`, relaxing the capacity with multiplier e gives `e * room + sum max(0, p_o - e q_o)`,
+    /// which is the LP (Dantzig) bound when e is the break efficiency; e is the one remembered from
+    /// the warehouse's last solved knapsack. Nil when every profitable order fits (the knapsack is
+    /// then trivial: solve it).
+    func profitUpperBound(_ w: Int, _ lambda: [Double], _ r: Restrictions) -> Double? {
+        let e = w < scratch.efficiency.count ? scratch.efficiency[w] : 0
+        let room = max(0, r.room[w])
+        var total = 0.0, totalWeight = 0.0, relaxed = e * room
+        let cost = data.cost, quantity = data.quantity
+        for o in candidates[w] where r.assigned[o] < 0 && !r.banned[o * W + w] {
+            let p = lambda[o] - cost[o * W + w]
+            if p > 1e-12 {
+                total += p
+                totalWeight += quantity[o]
+                relaxed += max(0, p - e * quantity[o])
+            }
+        }
+        if totalWeight <= room + 1e-9 { return nil }
+        return min(total, relaxed)
     }
 
     /// 0-1 knapsack by dynamic programming over capacity: the best profit for every capacity
@@ -256,7 +305,7 @@ struct LagrangianBound {
         let (n, _, _) = loadItems(w, lambda, r)
         let capInt = Int(max(0, r.room[w]).rounded(.down))
         if n == 0 { return [Double](repeating: 0, count: capInt + 1) }
-        guard (capInt + 1) * n <= 4 * Self.dynamicProgramLimit else { return nil }
+        guard (capInt + 1) * n <= Self.profitTableLimit else { return nil }
         _ = scratch.dynamicProgram(count: n, cap: capInt)
         return Array(scratch.best[0...capInt])
     }
@@ -324,7 +373,8 @@ struct LagrangianBound {
     struct Relaxed {
         /// The Lagrangian value: a lower bound on every plan that obeys r (infinite: none exists).
         var bound: Double
-        /// Per warehouse: `f_w + K_w(λ)` (infinite when closed).
+        /// Per warehouse: `f_w + K_w(λ)` (infinite when closed); for a warehouse the cover did not
+        /// take, possibly a lower bound on it (see ``lazyKnapsacks``).
         var values: [Double]
         /// Per warehouse: the free orders its knapsack took.
         var chosen: [[Int]]
@@ -335,15 +385,36 @@ struct LagrangianBound {
     }
 
     /// The Lagrangian function at λ under restrictions r.
-    func evaluate(_ lambda: [Double], _ r: Restrictions) -> Relaxed {
+    /// With `solveAll`, every warehouse's knapsack is solved (exact values for fixing and branching).
+    func evaluate(_ lambda: [Double], _ r: Restrictions, solveAll: Bool = false) -> Relaxed {
         var values = [Double](repeating: .infinity, count: W)
         var chosen = [[Int]](repeating: [], count: W)
+        var solved = [Bool](repeating: false, count: W)
         for w in 0..<W where r.facility[w] >= 0 {
-            let k = knapsack(w, lambda, r)
-            values[w] = openingCost[w] + k.value
-            chosen[w] = k.chosen
+            if lazyKnapsacks && !solveAll, let bound = profitUpperBound(w, lambda, r) {
+                values[w] = openingCost[w] - bound
+            } else {
+                let k = knapsack(w, lambda, r)
+                values[w] = openingCost[w] + k.value
+                chosen[w] = k.chosen
+                solved[w] = true
+            }
         }
-        let (coverValue, open) = cover(values, r)
+        // Warehouses valued by a bound only (a value too low) are solved when the cover takes
+        // them, until it takes solved ones only: then it is the cover of the solved values too.
+        var (coverValue, open) = cover(values, r)
+        while true {
+            var changed = false
+            for w in 0..<W where open[w] && !solved[w] {
+                let k = knapsack(w, lambda, r)
+                values[w] = openingCost[w] + k.value
+                chosen[w] = k.chosen
+                solved[w] = true
+                changed = true
+            }
+            if !changed { break }
+            (coverValue, open) = cover(values, r)
+        }
         var served = [Int](repeating: 0, count: O)
         var multipliers = 0.0
         for o in 0..<O where r.assigned[o] < 0 { multipliers += lambda[o] }
@@ -534,6 +605,10 @@ struct LagrangianBound {
 
 /// Reused buffers of the knapsack dynamic program (items as parallel arrays).
 final class KnapsackScratch {
+    /// Per warehouse: the efficiency remembered from its last solved knapsack (see `profitUpperBound`).
+    var efficiency: [Double] = []
+    /// Per order: a mark (all false between uses).
+    var taken: [Bool] = []
     var order: [Int] = []
     var profit: [Double] = []
     var weight: [Double] = []

@@ -12,7 +12,8 @@ import HaulCore
 /// has the largest smallest-child bound, children with the smaller bound first.
 ///
 /// With integer costs a node is pruned when its bound exceeds the incumbent minus one; otherwise
-/// when it is within a relative 1e-6 of it. ``lowerBound`` is then a valid bound on the optimum.
+/// when it is within ``fractionalTolerance`` (relative) of it. ``lowerBound`` is then a valid bound
+/// on the optimum.
 struct LagrangianBranchAndBound {
     let data: AllocationData
     let lagrangian: LagrangianBound
@@ -20,6 +21,11 @@ struct LagrangianBranchAndBound {
     let O: Int
     /// Assignment and opening costs are all integers.
     let integralCosts: Bool
+    /// With fractional costs, a node is pruned when its bound is within this fraction of the
+    /// incumbent. Small enough that a proven plan matches an optimum given to two decimals
+    /// (Lib_3's p25, 19,241,056.93: a relative 1e-6 accepted a plan 0.87 above it), large enough
+    /// for the rounding of sums of a thousand costs.
+    static let fractionalTolerance = 1e-10
 
     /// The best plan found (warehouse per order) and its cost.
     private(set) var incumbent: [Int]?
@@ -46,6 +52,9 @@ struct LagrangianBranchAndBound {
     var log: ((String) -> Void)?
     /// Bound nodes by column generation on the Dantzig–Wolfe master (else by subgradient steps).
     var useMaster = true
+    /// Branch on the orders only once every warehouse is open or closed (where the master's LP
+    /// does not choose). Set by ``AllocationSolver`` where nodes are bounded by subgradient steps.
+    var warehousesFirst = false
     /// Column generation iterations per node.
     var masterIterations = 300
     private(set) var masterIterationsDone = 0
@@ -116,7 +125,7 @@ struct LagrangianBranchAndBound {
     var pruneLimit: Double {
         let target = min(upperBound, cutoff)
         guard target.isFinite else { return .infinity }
-        return integralCosts ? target - 1 + 1e-6 : target - 1e-6 * max(1, abs(target))
+        return integralCosts ? target - 1 + 1e-6 : target - Self.fractionalTolerance * max(1, abs(target))
     }
 
     /// Plans are sought below this (and below the incumbent): a cutoff under the incumbent makes
@@ -210,8 +219,9 @@ struct LagrangianBranchAndBound {
                     initialStep: isRoot ? 2 : nodeInitialStep, minimumStep: isRoot ? 1e-3 : nodeMinimumStep,
                     stop: stop)
                 subgradientIterations += ascent.iterations
-                relaxed = ascent.best
                 lambda = ascent.lambda
+                // Every knapsack solved at the best multipliers: exact values for fixing and branching.
+                relaxed = lagrangian.lazyKnapsacks && ascent.best.bound.isFinite ? lagrangian.evaluate(lambda, r, solveAll: true) : ascent.best
                 extraLambdas = []
                 // Column generation for the exact bound when the subgradient's does not prune.
                 if let master, relaxed.bound.isFinite, relaxed.bound < limit, !stop() {
@@ -331,7 +341,9 @@ struct LagrangianBranchAndBound {
                         break
                     }
                 }
-                // Branching on Lagrangian penalties: the warehouse or order whose smallest child bound is largest.
+                // Branching on Lagrangian penalties: the warehouse, or the order, whose smallest
+                // child bound is largest; orders only once every warehouse is decided when
+                // `warehousesFirst`.
                 var bestScore = -Double.infinity
                 var branchWarehouse = -1, branchOrder = -1
                 for w in 0..<W where r.facility[w] == 0 {
@@ -339,7 +351,7 @@ struct LagrangianBranchAndBound {
                     if score > bestScore { bestScore = score; branchWarehouse = w; branchOrder = -1 }
                 }
                 var orderChildren: [(w: Int, bound: Double)] = []
-                for o in 0..<O where r.assigned[o] < 0 {
+                for o in 0..<O where r.assigned[o] < 0 && !(warehousesFirst && branchWarehouse >= 0) {
                     var first = Double.infinity, second = Double.infinity
                     for w in 0..<W where !r.banned[o * W + w] && r.facility[w] >= 0 && data.quantity[o] <= r.room[w] + 1e-9 {
                         let b = pairBound[o * W + w]
@@ -433,7 +445,7 @@ struct LagrangianBranchAndBound {
         while true {
             guard upperBound.isFinite else { cutoff = .infinity; solve(rootLambda: rootLambda, stop: stop); return }
             let gap = upperBound - proved
-            if gap <= (integralCosts ? 0.5 : 1e-6 * max(1, abs(upperBound))) {
+            if gap <= (integralCosts ? 0.5 : Self.fractionalTolerance * max(1, abs(upperBound))) {
                 finished = true
                 lowerBound = min(upperBound, proved)
                 return

@@ -8,9 +8,11 @@ import HaulCore
 /// off by reduced-cost fixing against a cutoff were not counted in the tree's lower bound.)
 final class ExactAllocationTests: XCTestCase {
     /// A seeded SSCFLP-like instance: explicit cost matrix, opening costs, tight capacities.
-    static func instance(seed: UInt64, warehouses W: Int, orders O: Int, integral: Bool) -> AllocationProblem {
+    /// `demandScale` multiplies the range of the demands (1 to 9 at 1): at 60 the capacities run
+    /// to thousands of units, so that the knapsacks go to the depth-first search, as on Lib_3.
+    static func instance(seed: UInt64, warehouses W: Int, orders O: Int, integral: Bool, demandScale: Double = 1) -> AllocationProblem {
         var rng = AllocationSolverTests.LCG(state: seed &* 0x9E37_79B9_7F4A_7C15 &+ 17)
-        let demand = (0..<O).map { _ in Double(1 + Int(rng.next() * 9)) }
+        let demand = (0..<O).map { _ in Double(1 + Int(rng.next() * 9 * demandScale)) }
         let total = demand.reduce(0, +)
         // Capacities from about a quarter to a half of the demand: a few warehouses must open.
         let houses = (0..<W).map { w in
@@ -162,5 +164,76 @@ final class ExactAllocationTests: XCTestCase {
             if plan.status == .optimal { XCTAssertEqual(plan.objective, opt, accuracy: 1e-6, "seed \(seed): false proof") }
         }
         XCTAssertGreaterThan(checked, 10)
+    }
+
+    /// Solving a warehouse's knapsack only when the cover takes it (``LagrangianBound/lazyKnapsacks``)
+    /// must not change the Lagrangian value: against solving every knapsack, for random
+    /// multipliers, at the root and under restrictions, on capacities large enough for the
+    /// depth-first knapsack search. Values of warehouses left unsolved may only be lower.
+    func testLazyKnapsacksGiveTheSameLagrangianValue() {
+        var compared = 0
+        for seed in 1...8 as ClosedRange<UInt64> {
+            let p = Self.instance(seed: 500 + seed, warehouses: 12, orders: 60, integral: seed % 2 == 0, demandScale: 60)
+            guard p.validationIssues().isEmpty else { continue }
+            let data = AllocationData(p)
+            var bound = LagrangianBound(data)
+            bound.lazyKnapsacks = true
+            bound.dynamicProgramLimit = 10_000
+            XCTAssertGreaterThan(Int(p.warehouses[0].capacity) * 10, bound.dynamicProgramLimit, "seed \(seed): knapsacks small enough for the dynamic program")
+            var rng = AllocationSolverTests.LCG(state: seed)
+            let start = bound.initialMultipliers()
+            for trial in 0..<30 {
+                let lambda = start.map { $0 * (0.3 + 1.2 * rng.next()) }
+                var r = bound.root
+                if trial % 3 == 1 { r.close(trial % data.warehouseCount, data) }
+                if trial % 3 == 2 { r.assign(trial % data.orderCount, trial % data.warehouseCount, data) }
+                let lazy = bound.evaluate(lambda, r)
+                let full = bound.evaluate(lambda, r, solveAll: true)
+                let label = "seed \(seed), trial \(trial)"
+                XCTAssertEqual(lazy.bound, full.bound, accuracy: 1e-9 * max(1, abs(full.bound)), label)
+                XCTAssertEqual(lazy.open, full.open, label)
+                for w in 0..<data.warehouseCount where r.facility[w] >= 0 {
+                    XCTAssertLessThanOrEqual(lazy.values[w], full.values[w] + 1e-9 * max(1, abs(full.values[w])), "\(label), warehouse \(w)")
+                    if lazy.open[w] {
+                        XCTAssertEqual(lazy.values[w], full.values[w], accuracy: 1e-9 * max(1, abs(full.values[w])), "\(label), warehouse \(w)")
+                        let load = lazy.chosen[w].reduce(0) { $0 + data.quantity[$1] }
+                        XCTAssertLessThanOrEqual(load, r.room[w] + 1e-9, "\(label), warehouse \(w)")
+                    }
+                }
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 100)
+    }
+
+    /// The tree as the solver runs it on Lib_3 (subgradient bounds, lazy knapsacks, the small
+    /// dynamic-program limit, warehouses first), on capacities of thousands of units, against
+    /// GLPK's proven optimum.
+    func testBranchAndBoundWithLargeCapacitiesAgainstTheMIP() {
+        var checked = 0
+        for seed in 1...10 as ClosedRange<UInt64> {
+            let p = Self.instance(seed: 700 + seed, warehouses: 8, orders: 20, integral: seed % 3 != 0, demandScale: 60)
+            guard p.validationIssues().isEmpty else { continue }
+            let data = AllocationData(p)
+            let greedy = GreedyAllocation.solve(data)
+            guard greedy.isComplete(), let opt = AllocationMIP.provenOptimum(data, timeLimit: 4) else { continue }
+            checked += 1
+            var bound = LagrangianBound(data)
+            bound.lazyKnapsacks = true
+            bound.dynamicProgramLimit = 10_000
+            bound.run(upperBound: greedy.cost(data), deadline: 5, clock: Stopwatch(), isCancelled: { false }, maxIterations: 100)
+            XCTAssertLessThanOrEqual(bound.bestBound, opt + 1e-6 * max(1, opt), "seed \(seed): root bound")
+            var tree = LagrangianBranchAndBound(data, lagrangian: bound, incumbent: greedy)
+            tree.useMaster = false
+            tree.warehousesFirst = true
+            let start = Stopwatch()
+            tree.searchWithCutoffs(lower: bound.bestBound, rootLambda: bound.bestLambda, stop: { start.elapsed > 20 })
+            let label = "seed \(seed), optimum \(opt)"
+            XCTAssertLessThanOrEqual(tree.lowerBound, opt + 1e-6 * max(1, opt), "\(label): lower bound above the optimum")
+            XCTAssertGreaterThanOrEqual(tree.upperBound, opt - 1e-6 * max(1, opt), label)
+            XCTAssertTrue(tree.finished, label)
+            if tree.finished { XCTAssertEqual(tree.upperBound, opt, accuracy: 1e-6 * max(1, opt), "\(label): false proof") }
+        }
+        XCTAssertGreaterThan(checked, 5)
     }
 }
