@@ -52,13 +52,7 @@ struct BlockBuilder {
     func run(rng: inout SplitMix64, lookahead: Int = 0, depth: Int = 1, deadline: Double = .infinity, clock: Stopwatch? = nil,
              isCancelled: (@Sendable () -> Bool)? = nil) -> PackResult {
         let members = Self.classMembers(inst)
-        var state = State(next: [Int](repeating: 0, count: members.count),
-                          spaces: [Space(x0: 0, y0: 0, z0: 0, x1: inst.length, y1: inst.width, z1: inst.height)])
-        state.classMin = members.map { m in
-            var lo = SIMD3<Double>(repeating: .infinity)
-            for k in inst.orientationStart[m[0]]..<inst.orientationStart[m[0] + 1] { lo = pointwiseMin(lo, inst.orientations[k]) }
-            return lo
-        }
+        var state = initialState(members)
         var calls = 0
         var stopped = false
         // Every trial completion is a packing: the fullest one seen may beat the path finally taken.
@@ -95,6 +89,110 @@ struct BlockBuilder {
         }
         if let bestSeen, bestSeen.volume > state.volume { state = bestSeen }
         return PackResult(boxes: state.boxes, volume: state.volume, weight: state.weight, pallets: state.pallets, maxCandidates: maxCandidates)
+    }
+
+    /// The empty packing: one free space, the whole cargo space.
+    private func initialState(_ members: [[Int]]) -> State {
+        var state = State(next: [Int](repeating: 0, count: members.count),
+                          spaces: [Space(x0: 0, y0: 0, z0: 0, x1: inst.length, y1: inst.width, z1: inst.height)])
+        state.classMin = members.map { m in
+            var lo = SIMD3<Double>(repeating: .infinity)
+            for k in inst.orientationStart[m[0]]..<inst.orientationStart[m[0] + 1] { lo = pointwiseMin(lo, inst.orientations[k]) }
+            return lo
+        }
+        return state
+    }
+
+    /// Beam search over partial packings (in the manner of Araya and Riff's beam search with
+    /// greedy evaluation, 2014): every partial packing in the beam is extended by each of its
+    /// `branching` best-scored blocks, each extension is judged by the volume of its greedy
+    /// completion, and the `width` extensions with the fullest completions form the next beam.
+    /// Unlike the look-ahead of ``run(rng:lookahead:depth:deadline:clock:isCancelled:)``, which
+    /// commits to one block per step, the beam keeps several partial packings alive, so a block
+    /// that looks second best now can still lead to the final packing.
+    ///
+    /// Returns the fullest packing seen (every greedy completion is one). Polls the deadline and
+    /// `isCancelled` as ``run(rng:lookahead:depth:deadline:clock:isCancelled:)`` does and returns
+    /// the best packing so far once either fires.
+    func beamRun(width: Int, branching: Int, deadline: Double = .infinity, clock: Stopwatch? = nil,
+                 isCancelled: (@Sendable () -> Bool)? = nil) -> PackResult {
+        let members = Self.classMembers(inst)
+        var calls = 0
+        var stopped = false
+        func late() -> Bool {
+            guard let clock, !stopped else { return stopped }
+            calls += 1
+            if calls % 4 == 0 && (clock.elapsed >= deadline || isCancelled?() == true) { stopped = true }
+            return stopped
+        }
+        /// A partial packing in the beam and the volume of its greedy completion (nil for the empty packing).
+        struct Node { var state: State; var value: Double? }
+        let root = initialState(members)
+        var best = root
+        var beam = [Node(state: root, value: nil)]
+        var maxCandidates = 0
+        // Whether some block or partial packing was left out (or the search was cut short).
+        var pruned = false
+        search: while !beam.isEmpty && !late() {
+            var children: [Node] = []
+            children.reserveCapacity(beam.count * branching)
+            for node in beam {
+                var state = node.state
+                // The space to fill next, and its blocks; spaces no block fits are dropped.
+                var candidates: [Candidate] = []
+                var s = 0
+                while !state.spaces.isEmpty {
+                    s = chooseSpace(state)
+                    candidates = blocks(state, s, members, need: max(1, branching))
+                    if !candidates.isEmpty { break }
+                    state.spaces.remove(at: s)
+                }
+                if candidates.isEmpty {
+                    if state.volume > best.volume { best = state }
+                    continue
+                }
+                maxCandidates = max(maxCandidates, candidates.count)
+                if candidates.count >= branching { pruned = true }
+                for (k, cand) in candidates.enumerated() {
+                    var child = state
+                    place(&child, s, cand, members, minDim)
+                    // With a catalog, the best-scored block is the first step of the node's own
+                    // greedy completion, so that child's completion is the node's: not rebuilt.
+                    if k == 0, catalog != nil, let value = node.value {
+                        children.append(Node(state: child, value: value))
+                        continue
+                    }
+                    let completed = complete(child, members, width: 0, depth: 0, late: late)
+                    if stopped { break search }
+                    if completed.volume > best.volume { best = completed }
+                    children.append(Node(state: child, value: completed.volume))
+                }
+            }
+            // The fullest completions first; among equal ones the fuller partial packing. Two
+            // children with the same completion, volume and spaces are nearly always one packing
+            // reached in two orders: only the first is kept.
+            let tol = 1e-9 * inst.capacity
+            let order = children.indices.sorted { a, b in
+                let (p, q) = (children[a], children[b])
+                if abs(p.value! - q.value!) > tol { return p.value! > q.value! }
+                if abs(p.state.volume - q.state.volume) > tol { return p.state.volume > q.state.volume }
+                return a < b
+            }
+            var next: [Node] = []
+            next.reserveCapacity(width)
+            for i in order {
+                let c = children[i]
+                if let last = next.last, abs(last.value! - c.value!) <= tol, abs(last.state.volume - c.state.volume) <= tol,
+                   last.state.spaces.count == c.state.spaces.count, last.state.boxes.count == c.state.boxes.count {
+                    continue
+                }
+                if next.count == width { pruned = true; break }
+                next.append(c)
+            }
+            beam = next
+        }
+        return PackResult(boxes: best.boxes, volume: best.volume, weight: best.weight, pallets: best.pallets, maxCandidates: maxCandidates,
+                          exhaustive: !pruned && !stopped)
     }
 
     /// Local item ids per box class, classes in order of their first item (the class indices of ``BlockCatalog``).

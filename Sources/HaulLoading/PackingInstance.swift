@@ -114,4 +114,7 @@ struct PackResult: Sendable {
     /// Block building: the most candidate blocks compared at one step (fewer than the look-ahead
     /// width means a wider look-ahead would build the same packing).
     var maxCandidates = 0
+    /// Beam search: every block of every partial packing was tried and no partial packing was
+    /// dropped, so a wider beam would find nothing better.
+    var exhaustive = false
 }
