@@ -182,7 +182,7 @@ struct LagrangianBound {
         let items = (0..<n).map { (o: scratch.order[$0], profit: scratch.profit[$0], weight: scratch.weight[$0]) }
         guard integral else {
             let d = Self.dantzig(items, cap)
-            rememberEfficiency(w, items, chosen: d.chosen)
+            if lazyKnapsacks { rememberEfficiency(w, items, chosen: d.chosen) }
             return Knapsack(value: -d.value, chosen: d.chosen, exact: false)
         }
         let capInt = Int(min(cap, totalWeight).rounded(.down))
@@ -193,7 +193,7 @@ struct LagrangianBound {
         } else {
             result = Self.search(items, Double(capInt))
         }
-        rememberEfficiency(w, items, chosen: result.chosen)
+        if lazyKnapsacks { rememberEfficiency(w, items, chosen: result.chosen) }
         return result
     }
 
@@ -390,14 +390,17 @@ struct LagrangianBound {
         var values = [Double](repeating: .infinity, count: W)
         var chosen = [[Int]](repeating: [], count: W)
         var solved = [Bool](repeating: false, count: W)
+        func solve(_ w: Int) {
+            let k = knapsack(w, lambda, r)
+            values[w] = openingCost[w] + k.value
+            chosen[w] = k.chosen
+            solved[w] = true
+        }
         for w in 0..<W where r.facility[w] >= 0 {
             if lazyKnapsacks && !solveAll, let bound = profitUpperBound(w, lambda, r) {
                 values[w] = openingCost[w] - bound
             } else {
-                let k = knapsack(w, lambda, r)
-                values[w] = openingCost[w] + k.value
-                chosen[w] = k.chosen
-                solved[w] = true
+                solve(w)
             }
         }
         // Warehouses valued by a bound only (a value too low) are solved when the cover takes
@@ -406,10 +409,7 @@ struct LagrangianBound {
         while true {
             var changed = false
             for w in 0..<W where open[w] && !solved[w] {
-                let k = knapsack(w, lambda, r)
-                values[w] = openingCost[w] + k.value
-                chosen[w] = k.chosen
-                solved[w] = true
+                solve(w)
                 changed = true
             }
             if !changed { break }
