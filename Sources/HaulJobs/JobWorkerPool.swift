@@ -77,8 +77,13 @@ public final class JobWorkerPool: Sendable {
             }
             var jobLogger = logger
             jobLogger[metadataKey: "job-id"] = .string(job.id)
-            if Task.isCancelled {
-                // Shutdown began while the claim was in flight.
+            // The pool's cancellation handler may not have run yet when this task sees the
+            // cancellation; starting the grace period here too makes the check below reliable.
+            if Task.isCancelled { shutdown.begin(gracePeriod: configuration.shutdownGracePeriod) }
+            if shutdown.graceExpired {
+                // Shutdown began while the claim was in flight and leaves no time to solve. With a
+                // grace period left, the job runs like one claimed a moment earlier: its client
+                // already sees it running.
                 await JobRun.storeOutcome(logger: jobLogger, what: "release") { try await self.store.release(lease) }
                 jobLogger.info("job released at shutdown before it started")
                 break

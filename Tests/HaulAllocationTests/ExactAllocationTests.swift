@@ -268,4 +268,49 @@ final class ExactAllocationTests: XCTestCase {
         // Some trees had to branch (not every root bound closes the gap at once).
         XCTAssertGreaterThan(branched, 0)
     }
+
+    /// Patterns leave the master's LP when unused for ``AllocationMaster/patternAge`` solves and
+    /// come back by pricing the pool. That must not change what column generation converges to:
+    /// the same bound, at the root and along a dive of restricted nodes, whether columns leave
+    /// after every solve or never.
+    func testPooledColumnsGiveTheSameMasterBound() {
+        var compared = 0, pooled = 0
+        for seed in 1...6 as ClosedRange<UInt64> {
+            let p = Self.holmberg(seed: 40 + seed, warehouses: 10, orders: 30)
+            guard p.validationIssues().isEmpty else { continue }
+            let data = AllocationData(p)
+            let greedy = GreedyAllocation.solve(data)
+            guard greedy.isComplete() else { continue }
+            var bound = LagrangianBound(data)
+            bound.run(upperBound: greedy.cost(data), deadline: 5, clock: Stopwatch(), isCancelled: { false }, maxIterations: 100)
+            let eager = AllocationMaster(bound), keeping = AllocationMaster(bound)
+            eager.patternAge = 0
+            keeping.patternAge = .max
+            // A dive: the root, then a warehouse closed, then orders fixed to their cheapest open warehouse.
+            var r = bound.root
+            var lambda = bound.bestLambda
+            for depth in 0..<5 {
+                let a = eager.solve(r, start: lambda, stopAt: .infinity, maxIterations: 2000, stop: { false })
+                let b = keeping.solve(r, start: lambda, stopAt: .infinity, maxIterations: 2000, stop: { false })
+                let label = "seed \(seed), depth \(depth)"
+                XCTAssertTrue(a.converged && b.converged, label)
+                guard a.converged && b.converged else { break }
+                XCTAssertEqual(a.lpValue, b.lpValue, accuracy: 1e-6 * max(1, abs(b.lpValue)), label)
+                XCTAssertEqual(a.bound, b.bound, accuracy: 1e-6 * max(1, abs(b.bound)), label)
+                compared += 1
+                lambda = b.lambda
+                if depth == 0 { r.close(seed % 10 == 0 ? 1 : Int(seed % 10), data) }
+                else if let o = (0..<data.orderCount).first(where: { r.assigned[$0] < 0 }),
+                        let w = (0..<data.warehouseCount).filter({ r.facility[$0] >= 0 && !r.banned[o * data.warehouseCount + $0] && data.quantity[o] <= r.room[$0] })
+                            .min(by: { data.cost[o * data.warehouseCount + $0] < data.cost[o * data.warehouseCount + $1] }) {
+                    r.assign(o, w, data)
+                }
+                guard r.feasible else { break }
+            }
+            pooled += eager.patterns.filter { $0.column < 0 }.count
+        }
+        XCTAssertGreaterThan(compared, 15)
+        // The eager master did move patterns out of its LP.
+        XCTAssertGreaterThan(pooled, 0)
+    }
 }
