@@ -374,7 +374,8 @@ struct BlockBuilder {
     /// length; a tiny bonus for width breaks ties. At most the volume plus 1e-6 times the width.
     /// With a reach table, the waste is the part of each strip beside, above and ahead of the block
     /// that no row of the boxes left fills (all of a strip thinner than every box, as without one):
-    /// measured on generated classes 3 and 7 (20 instances, 5 s), 0.2 to 0.3 points of utilisation.
+    /// on generated classes 1 to 7 (20 instances, 5 s) +0.01 to +0.37 points of utilisation (see
+    /// Benchmarks/README.md).
     private func score(volume: Double, size: SIMD3<Double>, space: (Double, Double, Double), reach: ReachTable?) -> Double {
         let eps = inst.eps
         let (rw, rh) = (space.1 - size.y, space.2 - size.z)
