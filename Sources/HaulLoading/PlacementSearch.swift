@@ -123,6 +123,7 @@ struct PlacementSearch {
                         Setting(order: 1, waste: 0.5, penalty: 0.2), Setting(order: 0, waste: 2, penalty: 0.2),
                         Setting(order: 4, waste: 1, penalty: 0)]
         var nextSetting = 0
+        let reachCache = widening ? ReachCache(inst) : nil
         func wideningBuild() {
             guard let k = (0..<settings.count).lazy.map({ (nextSetting + $0) % settings.count }).first(where: { !settings[$0].exhausted }) else {
                 return
@@ -131,6 +132,7 @@ struct PlacementSearch {
             var setting = settings[nextSetting]
             var builder = BlockBuilder(inst: inst, spaceOrder: setting.order, depthPenalty: setting.penalty, wasteWeight: setting.waste)
             builder.catalog = catalog
+            builder.reachCache = reachCache
             let result = setting.width == 1
                 ? builder.run(rng: &rng, deadline: deadline, clock: clock, isCancelled: isCancelled)
                 : builder.beamRun(width: setting.width, branching: setting.width, deadline: deadline, clock: clock, isCancelled: isCancelled)
