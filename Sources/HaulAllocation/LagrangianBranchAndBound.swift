@@ -63,13 +63,6 @@ struct LagrangianBranchAndBound {
     var warehousesFirst = false
     /// Column generation iterations per node.
     var masterIterations = 300
-    /// Whether column generation also runs at nodes where some order is fixed to a warehouse;
-    /// when not, the master's LP is solved there once over the columns it holds (for branching
-    /// and plans) and the node keeps its subgradient bound. Measured on Lib_1 p51, p33 and Lib_2
-    /// p66, p57, p32, p58, p56 at 60 s: pricing there proved p51 in 9.6 s (36.9 s without) but
-    /// left p66 unproven; at most 20 rounds there proved all seven in 205.8 s, 1 or 5 rounds left
-    /// p32 unproven; without, all of Lib_1 and Lib_2 were proven (see Benchmarks/README.md).
-    var pricesAtOrderNodes = false
     private(set) var masterIterationsDone = 0
     private(set) var masterColumns = 0
     private(set) var masterSimplexIterations = 0
@@ -239,8 +232,7 @@ struct LagrangianBranchAndBound {
                 extraLambdas = []
                 // Column generation for the exact bound when the subgradient's does not prune.
                 if let master, relaxed.bound.isFinite, relaxed.bound < limit, !stop() {
-                    let price = pricesAtOrderNodes || !r.assigned.contains(where: { $0 >= 0 })
-                    let result = master.solve(r, start: lambda, stopAt: limit, maxIterations: masterIterations, price: price, stop: stop)
+                    let result = master.solve(r, start: lambda, stopAt: limit, maxIterations: masterIterations, stop: stop)
                     masterIterationsDone += result.iterations
                     lpSolution = result
                     if result.bound >= limit {

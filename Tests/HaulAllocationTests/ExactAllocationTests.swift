@@ -287,7 +287,9 @@ final class ExactAllocationTests: XCTestCase {
             let eager = AllocationMaster(bound), keeping = AllocationMaster(bound)
             eager.patternAge = 0
             keeping.patternAge = .max
-            // A dive: the root, then a warehouse closed, then orders fixed to their cheapest open warehouse.
+            // A dive: the root, then a warehouse closed, then each order banned from its cheapest
+            // warehouse. (Not orders fixed: the master's LP value leaves their cost out, see
+            // AllocationMaster.solve, so its stopping test differs there by design.)
             var r = bound.root
             var lambda = bound.bestLambda
             for depth in 0..<5 {
@@ -301,10 +303,10 @@ final class ExactAllocationTests: XCTestCase {
                 compared += 1
                 lambda = b.lambda
                 if depth == 0 { r.close(Int(seed % 14), data) }
-                else if let o = (0..<data.orderCount).first(where: { r.assigned[$0] < 0 }),
+                else if let o = (0..<data.orderCount).first(where: { o in (0..<data.warehouseCount).filter { !r.banned[o * data.warehouseCount + $0] && r.facility[$0] >= 0 }.count > 2 }),
                         let w = (0..<data.warehouseCount).filter({ r.facility[$0] >= 0 && !r.banned[o * data.warehouseCount + $0] && data.quantity[o] <= r.room[$0] })
                             .min(by: { data.cost[o * data.warehouseCount + $0] < data.cost[o * data.warehouseCount + $1] }) {
-                    r.assign(o, w, data)
+                    r.banned[o * data.warehouseCount + w] = true
                 }
                 guard r.feasible else { break }
             }
