@@ -217,10 +217,13 @@ struct BlockBuilder {
     /// early, incomplete, once `late()` is true.
     private func complete(_ start: State, _ members: [[Int]], width: Int, depth: Int, late: () -> Bool) -> State {
         var state = start
+        // One buffer for the candidates of every step (a completion takes a step per block).
+        var candidates: [Candidate] = []
+        candidates.reserveCapacity(max(1, width) + 1)
         while !state.spaces.isEmpty {
             if late() { return state }
             let s = chooseSpace(state)
-            let candidates = blocks(state, s, members, need: depth <= 0 ? 1 : width)
+            blocks(state, s, members, need: depth <= 0 ? 1 : width, into: &candidates)
             guard !candidates.isEmpty else { state.spaces.remove(at: s); continue }
             var pick = candidates[0]
             if depth > 0 && candidates.count > 1 {
@@ -298,7 +301,19 @@ struct BlockBuilder {
 
     /// The `need` best-scored blocks for space `s` that are supported, best first.
     private func blocks(_ state: State, _ s: Int, _ members: [[Int]], need: Int) -> [Candidate] {
-        if let catalog { return catalogBlocks(catalog, state, s, members, need: need) }
+        var out: [Candidate] = []
+        blocks(state, s, members, need: need, into: &out)
+        return out
+    }
+
+    /// ``blocks(_:_:_:need:)`` into a buffer the caller reuses (its contents are replaced).
+    private func blocks(_ state: State, _ s: Int, _ members: [[Int]], need: Int, into out: inout [Candidate]) {
+        out.removeAll(keepingCapacity: true)
+        if let catalog { catalogBlocks(catalog, state, s, members, need: need, into: &out); return }
+        out = enumeratedBlocks(state, s, members, need: need)
+    }
+
+    private func enumeratedBlocks(_ state: State, _ s: Int, _ members: [[Int]], need: Int) -> [Candidate] {
         var all = scoredBlocks(state, s, members)
         let space = state.spaces[s]
         var out: [Candidate] = []
@@ -322,20 +337,18 @@ struct BlockBuilder {
     /// The `need` best-scored catalog blocks that fit space `s`, are available and supported, best first.
     /// The catalog is sorted by an upper bound on the score (stop rank, then volume), so the scan
     /// ends once no later block can enter the list.
-    private func catalogBlocks(_ catalog: BlockCatalog, _ state: State, _ s: Int, _ members: [[Int]], need: Int) -> [Candidate] {
+    private func catalogBlocks(_ catalog: BlockCatalog, _ state: State, _ s: Int, _ members: [[Int]], need: Int, into out: inout [Candidate]) {
         let eps = inst.eps
         let space = state.spaces[s]
         let (sl, sw, sh) = (space.x1 - space.x0, space.y1 - space.y0, space.z1 - space.z0)
-        var out: [Candidate] = []
-        out.reserveCapacity(min(need, 64) + 1)
         let slack = 1e-6 * inst.width
         let hasRanks = inst.hasRanks, rankWeight = self.rankWeight
         let weightCap = inst.weightLimit + 1e-9 * max(1, inst.weightLimit) - state.weight
         let volumeCap = inst.volumeLimit + 1e-9 * max(1, inst.volumeLimit) - state.volume
         let palletCap = inst.palletLimit + 1e-9 * max(1, inst.palletLimit) - state.pallets
-        let left = members.indices.map { members[$0].count - state.next[$0] }
         // Blocks larger than the space (with the fit tolerance) are skipped unread.
-        let first = catalog.firstIndex(volumeAtMost: (sl + eps) * (sw + eps) * (sh + eps) * (1 + 1e-9))
+        let list = catalog.fitList(SIMD3(sl, sw, sh))
+        let first = catalog.firstPosition(inList: list, volumeAtMost: (sl + eps) * (sw + eps) * (sh + eps) * (1 + 1e-9))
         let fit = SIMD3(sl, sw, sh) + eps
         // The support test of every block reads only the boxes under the space, listed once.
         let under = boxesUnder(state.boxes, space)
@@ -344,9 +357,14 @@ struct BlockBuilder {
         catalog.sizes.withUnsafeBufferPointer { sizes in
         catalog.counts.withUnsafeBufferPointer { counts in
         catalog.classes.withUnsafeBufferPointer { classes in
+        catalog.lists[list].withUnsafeBufferPointer { indices in
+        // The boxes left per class, on the stack (this runs for every step of every completion).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) { left in
+            for c in members.indices { left[c] = members[c].count - state.next[c] }
             // The score the next block must beat to enter a full list.
             var bar = -Double.infinity
-            for k in first..<catalog.count {
+            for position in first..<indices.count {
+                let k = Int(indices[position])
                 let volume = volumes[k]
                 let rankBonus = hasRanks ? Double(max(0, catalog.ranks[k])) * rankWeight : 0
                 if out.count == need && volume + slack + rankBonus <= bar { break }
@@ -366,7 +384,8 @@ struct BlockBuilder {
         }
         }
         }
-        return out
+        }
+        }
     }
 
     /// A block's score in a space of extents `space`: its volume less `wasteWeight` times the strips
@@ -443,7 +462,7 @@ struct BlockBuilder {
             }
         }
         if let reachCache, state.next[pick.c] == members[pick.c].count {
-            state.reach = reachCache.table(remaining: members.indices.map { state.next[$0] < members[$0].count })
+            state.reach = reachCache.table { state.next[$0] < members[$0].count }
         }
         let at = corner(space, size)
         let block = Space(x0: at.x, y0: at.y, z0: at.z, x1: at.x + size.x, y1: at.y + size.y, z1: at.z + size.z)
@@ -561,14 +580,21 @@ struct BlockBuilder {
         }
         var keep = [Bool](repeating: true, count: out.count)
         var dropped = false
-        for i in out.indices where isPiece[i] {
-            let a = out[i]
-            for j in out.indices where j != i && keep[j] {
-                let c = out[j]
-                if a.x0 >= c.x0 - eps && a.x1 <= c.x1 + eps && a.y0 >= c.y0 - eps && a.y1 <= c.y1 + eps && a.z0 >= c.z0 - eps && a.z1 <= c.z1 + eps {
-                    keep[i] = false
-                    dropped = true
-                    break
+        // The containment test is the builder's second hottest loop: unchecked buffers, and the
+        // six comparisons as two vector comparisons.
+        out.withUnsafeBufferPointer { spaces in
+            keep.withUnsafeMutableBufferPointer { keep in
+                for i in 0..<spaces.count where isPiece[i] {
+                    let a = spaces[i]
+                    let lo = SIMD4(a.x0, a.y0, a.z0, 0) + eps, hi = SIMD4(a.x1, a.y1, a.z1, 0) - eps
+                    for j in 0..<spaces.count where j != i && keep[j] {
+                        let c = spaces[j]
+                        if all(SIMD4(c.x0, c.y0, c.z0, 0) .<= lo) && all(SIMD4(c.x1, c.y1, c.z1, 0) .>= hi) {
+                            keep[i] = false
+                            dropped = true
+                            break
+                        }
+                    }
                 }
             }
         }
@@ -582,71 +608,128 @@ struct BlockBuilder {
 /// space: a row of boxes across a strip of width r fills at most `reach(r)` of it. Counts are not
 /// limited, so the table is optimistic. Only for whole-number extents up to 10,000 (nil otherwise).
 struct ReachTable: Sendable {
-    private var best: [[Int32]]
+    /// The three axes' tables one after the other: axis a's entry for length v is at `start[a] + v`.
+    private var best: [Int16]
+    private var start: SIMD3<Int>
+    private var last: SIMD3<Int>
+
+    /// Whether an instance has reach tables: the cargo space's and every box's extents are whole
+    /// numbers, the space's at most 10,000.
+    static func applies(_ inst: PackingInstance) -> Bool {
+        func whole(_ v: Double) -> Bool { abs(v - v.rounded()) <= 1e-9 * max(1, v) }
+        return [inst.length, inst.width, inst.height].allSatisfy { whole($0) && $0 <= 10_000 }
+            && inst.orientations.allSatisfy { whole($0.x) && whole($0.y) && whole($0.z) }
+    }
 
     init?(_ inst: PackingInstance, members: [[Int]]? = nil, remaining: [Bool]? = nil) {
-        let dims = [inst.length, inst.width, inst.height]
-        func whole(_ v: Double) -> Bool { abs(v - v.rounded()) <= 1e-9 * max(1, v) }
-        guard dims.allSatisfy({ whole($0) && $0 <= 10_000 }), inst.orientations.allSatisfy({ whole($0.x) && whole($0.y) && whole($0.z) }) else {
-            return nil
+        guard Self.applies(inst) else { return nil }
+        if let members, let remaining {
+            self.init(checked: inst, members: members) { remaining[$0] }
+        } else {
+            // Every class: the extents of every item (the items of a class share them).
+            self.init(checked: inst, members: BlockBuilder.classMembers(inst)) { _ in true }
         }
-        best = (0..<3).map { axis in
-            let n = Int(dims[axis].rounded())
-            var extents: [Double] = []
-            if let members, let remaining {
-                for c in members.indices where remaining[c] {
-                    let rep = members[c][0]
-                    for k in inst.orientationStart[rep]..<inst.orientationStart[rep + 1] { extents.append(inst.orientations[k][axis]) }
+    }
+
+    /// The table of the classes `c` of `members` for which `remaining(c)` is true, for an instance
+    /// for which ``applies(_:)`` is true (not checked again: a search builds tens of thousands of
+    /// tables of one instance, so a table takes one allocation).
+    fileprivate init(checked inst: PackingInstance, members: [[Int]], remaining: (Int) -> Bool) {
+        let n = SIMD3(Int(inst.length.rounded()), Int(inst.width.rounded()), Int(inst.height.rounded()))
+        let start = SIMD3(0, n.x + 1, n.x + n.y + 2)
+        var table = [Int16](repeating: 0, count: n.x + n.y + n.z + 3)
+        let longest = max(n.x, n.y, n.z)
+        let orientationCount = inst.orientations.count
+        table.withUnsafeMutableBufferPointer { table in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: longest + 1) { isStep in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, orientationCount)) { steps in
+                for axis in 0..<3 {
+                    let size = n[axis], base = start[axis]
+                    // The distinct whole extents along the axis, in increasing order, without hashing.
+                    for v in 0...size { isStep[v] = false }
+                    for c in members.indices where remaining(c) {
+                        let rep = members[c][0]
+                        for k in inst.orientationStart[rep]..<inst.orientationStart[rep + 1] {
+                            let d = Int(inst.orientations[k][axis].rounded())
+                            if d > 0 && d <= size { isStep[d] = true }
+                        }
+                    }
+                    var stepCount = 0
+                    for d in 0...size where isStep[d] { steps[stepCount] = d; stepCount += 1 }
+                    // Which lengths a row reaches (1 or 0), then the longest reached length up to each.
+                    table[base] = 1
+                    for v in 1...max(1, size) where v <= size {
+                        var hit: Int16 = 0
+                        for s in 0..<stepCount {
+                            let d = steps[s]
+                            if d > v { break }
+                            if table[base + v - d] == 1 { hit = 1; break }
+                        }
+                        table[base + v] = hit
+                    }
+                    var longestReached: Int16 = 0
+                    for v in 0...size {
+                        if table[base + v] == 1 { longestReached = Int16(v) }
+                        table[base + v] = longestReached
+                    }
                 }
-            } else {
-                extents = inst.orientations.map { $0[axis] }
             }
-            let steps = Set(extents.map { Int($0.rounded()) }).filter { $0 > 0 && $0 <= n }.sorted()
-            var reached = [Bool](repeating: false, count: n + 1)
-            reached[0] = true
-            for v in 1...max(1, n) where v <= n {
-                for d in steps {
-                    if d > v { break }
-                    if reached[v - d] { reached[v] = true; break }
-                }
             }
-            var out = [Int32](repeating: 0, count: n + 1)
-            var last: Int32 = 0
-            for v in 0...n {
-                if reached[v] { last = Int32(v) }
-                out[v] = last
-            }
-            return out
         }
+        best = table
+        self.start = start
+        last = n
     }
 
     /// The part of a strip of width `r` along `axis` (0 length, 1 width, 2 height) that no row of boxes fills.
     func unfilled(_ r: Double, axis: Int) -> Double {
-        let table = best[axis]
-        let k = Int((r + 1e-6).rounded(.down))
-        guard k >= 0 else { return r }
-        return r - Double(table[min(k, table.count - 1)])
+        // Truncation is the floor here (x >= 0), and cheaper than rounding.
+        let x = r + 1e-6
+        guard x >= 0 else { return r }
+        let k = min(Int(x), last[axis])
+        return r - Double(best[start[axis] + k])
     }
 }
 
 /// Reach tables by the set of box classes left, computed once per set (a build uses up its
-/// classes one by one, and every build of a search meets many of the same sets).
+/// classes one by one, and every build of a search meets many of the same sets). At most
+/// ``capacity`` tables are kept (a 5 s search of a 20-type instance meets about 36,000 sets).
 final class ReachCache {
+    /// Tables kept before the cache starts over (about 2 KB each for the generated container).
+    static let capacity = 16_384
     private let inst: PackingInstance
     private let members: [[Int]]
     private var tables: [[Bool]: ReachTable] = [:]
+    private var byMask: [UInt64: ReachTable] = [:]
 
     /// Nil when the instance has no reach tables (extents not whole numbers).
     init?(_ inst: PackingInstance) {
-        guard ReachTable(inst) != nil else { return nil }
+        guard ReachTable.applies(inst) else { return nil }
         self.inst = inst
         members = BlockBuilder.classMembers(inst)
     }
 
     func table(remaining: [Bool]) -> ReachTable? {
-        if let t = tables[remaining] { return t }
-        let t = ReachTable(inst, members: members, remaining: remaining)
-        tables[remaining] = t
+        table { remaining[$0] }
+    }
+
+    /// The table of the classes `c` for which `remaining(c)` is true. Up to 64 classes the sets
+    /// are keyed by a bit mask, built without allocating.
+    func table(_ remaining: (Int) -> Bool) -> ReachTable? {
+        guard members.count <= 64 else {
+            let flags = members.indices.map(remaining)
+            if let t = tables[flags] { return t }
+            if tables.count >= Self.capacity { tables.removeAll(keepingCapacity: true) }
+            let t = ReachTable(checked: inst, members: members) { flags[$0] }
+            tables[flags] = t
+            return t
+        }
+        var mask: UInt64 = 0
+        for c in members.indices where remaining(c) { mask |= 1 << UInt64(c) }
+        if let t = byMask[mask] { return t }
+        if byMask.count >= Self.capacity { byMask.removeAll(keepingCapacity: true) }
+        let t = ReachTable(checked: inst, members: members, remaining: remaining)
+        byMask[mask] = t
         return t
     }
 }
