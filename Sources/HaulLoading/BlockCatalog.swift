@@ -95,18 +95,6 @@ struct BlockCatalog {
     /// Whether every block has the same stop rank, so that the list is sorted by volume alone.
     private(set) var oneRank = true
 
-    /// The first block whose volume is at most `volume` (0 when the list is not sorted by volume
-    /// alone): no block before it fits a space of that volume.
-    func firstIndex(volumeAtMost volume: Double) -> Int {
-        guard oneRank else { return 0 }
-        var lo = 0, hi = volumes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if volumes[mid] > volume { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
     /// The catalog of an instance, or nil when it would list more than ``maxBlocks`` blocks.
     /// - Parameter members: local item ids of each box class (``BlockBuilder/classMembers(_:)``).
     static func make(inst: PackingInstance, members: [[Int]]) -> BlockCatalog? {

@@ -17,7 +17,9 @@ enum PlacementSolver {
         var useless = Set<Int>()     // types that could place none of the remaining items
         var vehicles: [(type: Int, ordinal: Int, result: PackResult, inst: PackingInstance)] = []
         var iterations = 0
-        let boundShare = min(0.5, 0.05 * options.timeLimit)
+        // Time kept for the vehicle-count bound at the end, a tiny integer program (one variable
+        // per vehicle type) that GLPK solves in milliseconds: 5% of short limits, at most 0.1 s.
+        let boundShare = min(0.1, 0.05 * options.timeLimit)
         let searchEnd = max(0, options.timeLimit - boundShare)
         while !remaining.isEmpty && !options.isCancelled() {
             let weight = remaining.reduce(0) { $0 + problem.items[$1].weight }
