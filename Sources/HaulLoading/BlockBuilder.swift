@@ -643,6 +643,8 @@ struct ReachTable: Sendable {
         table.withUnsafeMutableBufferPointer { table in
             withUnsafeTemporaryAllocation(of: Bool.self, capacity: longest + 1) { isStep in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, orientationCount)) { steps in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: longest / 64 + 2) { bits in
+                let words = longest / 64 + 2
                 for axis in 0..<3 {
                     let size = n[axis], base = start[axis]
                     // The distinct whole extents along the axis, in increasing order, without hashing.
@@ -656,29 +658,65 @@ struct ReachTable: Sendable {
                     }
                     var stepCount = 0
                     for d in 0...size where isStep[d] { steps[stepCount] = d; stepCount += 1 }
-                    // Which lengths a row reaches (1 or 0), then the longest reached length up to each.
-                    table[base] = 1
-                    for v in 1...max(1, size) where v <= size {
-                        var hit: Int16 = 0
-                        for s in 0..<stepCount {
-                            let d = steps[s]
-                            if d > v { break }
-                            if table[base + v - d] == 1 { hit = 1; break }
+                    // Which lengths a row reaches, as bits, a window of lengths at a time: every
+                    // step is at least the smallest one, so a window no longer than it depends
+                    // only on lengths below it, one shifted read per step.
+                    for w in 0..<words { bits[w] = 0 }
+                    bits[0] = 1
+                    if stepCount > 0 {
+                        let span = min(steps[0], 64)
+                        var v = 1
+                        while v <= size {
+                            let len = min(span, size - v + 1)
+                            var acc: UInt64 = 0
+                            for s in 0..<stepCount {
+                                let d = steps[s]
+                                if d > v + len - 1 { break }
+                                acc |= Self.window(bits, from: v - d, length: len)
+                            }
+                            Self.write(bits, acc, from: v, length: len)
+                            v += len
                         }
-                        table[base + v] = hit
                     }
+                    // The longest reached length up to each length.
                     var longestReached: Int16 = 0
                     for v in 0...size {
-                        if table[base + v] == 1 { longestReached = Int16(v) }
+                        if bits[v >> 6] >> UInt64(v & 63) & 1 == 1 { longestReached = Int16(v) }
                         table[base + v] = longestReached
                     }
                 }
+            }
             }
             }
         }
         best = table
         self.start = start
         last = n
+    }
+
+    /// Bits `from ..< from + length` of `bits` (length at most 64) as the low bits of a word; bits
+    /// below 0 read as 0.
+    private static func window(_ bits: UnsafeMutableBufferPointer<UInt64>, from: Int, length: Int) -> UInt64 {
+        var start = from, count = length, shift = 0
+        if start < 0 {
+            shift = -start
+            count -= shift
+            start = 0
+            if count <= 0 { return 0 }
+        }
+        let w = start >> 6, o = start & 63
+        var value = bits[w] >> UInt64(o)
+        if o != 0 && w + 1 < bits.count { value |= bits[w + 1] << UInt64(64 - o) }
+        if count < 64 { value &= (1 << UInt64(count)) - 1 }
+        return value << UInt64(shift)
+    }
+
+    /// Sets bits `from ..< from + length` of `bits` (all 0 before) from the low bits of `value`.
+    private static func write(_ bits: UnsafeMutableBufferPointer<UInt64>, _ value: UInt64, from: Int, length: Int) {
+        let v = length < 64 ? value & ((1 << UInt64(length)) - 1) : value
+        let w = from >> 6, o = from & 63
+        bits[w] |= v << UInt64(o)
+        if o != 0 && w + 1 < bits.count { bits[w + 1] |= v >> UInt64(64 - o) }
     }
 
     /// The part of a strip of width `r` along `axis` (0 length, 1 width, 2 height) that no row of boxes fills.
