@@ -106,7 +106,7 @@ struct BlockBuilder {
             for k in inst.orientationStart[m[0]]..<inst.orientationStart[m[0] + 1] { lo = pointwiseMin(lo, inst.orientations[k]) }
             return lo
         }
-        state.reach = reachCache?.table(remaining: members.indices.map { members[$0].count > 0 })
+        state.reach = reachCache?.table { _ in true }
         return state
     }
 

@@ -28,6 +28,8 @@ struct BlockCatalog {
     private(set) var counts: [Int] = []
 
     var count: Int { volumes.count }
+    /// Whether every block has the same stop rank, so that the list is sorted by volume alone.
+    private(set) var oneRank = true
 
     /// A fit index: for a few thresholds along each axis, the blocks (catalog indices, in catalog
     /// order) no larger than those thresholds. A space scans the list of the smallest thresholds
@@ -92,8 +94,6 @@ struct BlockCatalog {
             }
         }
     }
-    /// Whether every block has the same stop rank, so that the list is sorted by volume alone.
-    private(set) var oneRank = true
 
     /// The catalog of an instance, or nil when it would list more than ``maxBlocks`` blocks.
     /// - Parameter members: local item ids of each box class (``BlockBuilder/classMembers(_:)``).

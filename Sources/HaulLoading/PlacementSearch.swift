@@ -114,8 +114,8 @@ struct PlacementSearch {
         // 94.22%, 94.20% and 94.21% against 93.89%, 93.93% and 93.76% for the look-ahead that
         // widened to 48 and then went to depth 2 (each candidate block judged by one greedy
         // completion, one block placed per step); twice as many blocks per partial packing, a
-        // width that doubles, half as many blocks, a first width of 4 or only the first three
-        // settings were no better. On all 20 instances of classes 1 to 7: 0.08 to 0.44 points above
+        // width that doubles, half as many blocks, a first width of 4 or only the first three of
+        // the six settings of then were no better. On all 20 instances of classes 1 to 7: 0.08 to 0.44 points above
         // the look-ahead run in the same hour (see Benchmarks/README.md).
         // A setting whose beam tried everything is done, and the search ends when all are.
         // Four settings: the plain ones that fill along the height first (space order 1) and
