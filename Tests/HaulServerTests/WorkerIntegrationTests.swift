@@ -1,5 +1,5 @@
 import Foundation
-import HaulJobs
+@testable import HaulJobs
 @testable import HaulServer
 import HummingbirdTesting
 import XCTest
@@ -86,8 +86,22 @@ final class WorkerIntegrationTests: XCTestCase {
             throw XCTSkip("HAUL_TEST_POSTGRES_URL is not set")
         }
         let schema = "server_test_\(UInt32.random(in: 0...UInt32.max))"
-        let store = try await openJobStore(url: url + (url.contains("?") ? "&" : "?") + "schema=\(schema)", logger: Fixture.logger)
-        try await thousandJobs(store: store)
+        let storeURL = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+        let store = try await openJobStore(url: storeURL, logger: Fixture.logger)
+        // The service closes its store; the schema is dropped through a second connection,
+        // also when the test fails, so that no test schema is left on the server.
+        func dropSchema() async {
+            guard let cleaner = try? await openJobStore(url: storeURL, logger: Fixture.logger) else { return }
+            try? await (cleaner as? PostgresJobStore)?.dropSchema()
+            await cleaner.close()
+        }
+        do {
+            try await thousandJobs(store: store)
+        } catch {
+            await dropSchema()
+            throw error
+        }
+        await dropSchema()
     }
 
     private func thousandJobs(store: (any JobStore)?) async throws {
