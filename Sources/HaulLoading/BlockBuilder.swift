@@ -621,13 +621,16 @@ struct ReachTable: Sendable {
             && inst.orientations.allSatisfy { whole($0.x) && whole($0.y) && whole($0.z) }
     }
 
+    /// The table of the classes of `members` (by default the instance's classes) for which
+    /// `remaining` is true (every class by default); nil when ``applies(_:)`` is false.
     init?(_ inst: PackingInstance, members: [[Int]]? = nil, remaining: [Bool]? = nil) {
         guard Self.applies(inst) else { return nil }
-        if let members, let remaining {
-            self.init(checked: inst, members: members) { remaining[$0] }
+        // The items of a class share their extents, so the classes default to the instance's.
+        let classes = members ?? BlockBuilder.classMembers(inst)
+        if let remaining {
+            self.init(checked: inst, members: classes) { remaining[$0] }
         } else {
-            // Every class: the extents of every item (the items of a class share them).
-            self.init(checked: inst, members: BlockBuilder.classMembers(inst)) { _ in true }
+            self.init(checked: inst, members: classes) { _ in true }
         }
     }
 
