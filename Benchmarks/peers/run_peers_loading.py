@@ -15,8 +15,18 @@ the document: "all" allows the six rotations, "thisSideUp" the two that keep the
 an upper estimate for that reason). Neither peer enforces Haul's support fraction, fragility or
 unloading order; the generated instances have no fragile items and no stops, so only support
 differs, in the peers' favour. Utilisation = packed volume / container volume, in percent.
-Writes instance,packingsolver_pct,packingsolver_seconds,py3dbp_pct,py3dbp_seconds[,haul_pct]
-and a summary line of means.
+Writes instance,packingsolver_pct,packingsolver_seconds,py3dbp_pct,py3dbp_seconds,
+packingsolver_below_support[,boxstacks_pct,boxstacks_seconds,boxstacks_below_support][,haul_pct]
+and a summary line of means. packingsolver_below_support counts the boxes of PackingSolver's plan
+that rest on less than the instance's support fraction of their base (boxes on the floor count
+as supported): each one is a violation for `haul check`.
+
+With --boxstacks, PackingSolver's `boxstacks` solver runs as well, at the same time limit: its
+plans are piles of boxes that share a footprint (one stackability id per box type) with every box
+upright (PackingSolver's boxstacks turns boxes only about the vertical axis), so every box rests on
+the whole top of the one below it and the plan meets Haul's support rule. It is PackingSolver's
+engine for loads that must stand; it allows fewer arrangements than Haul (no tipping, no box
+across two piles).
 """
 
 import argparse
@@ -35,7 +45,28 @@ def load(path):
     return doc, (space["length"], space["width"], space["height"])
 
 
-def run_packingsolver(doc, dims, time_limit):
+def below_support(placements, fraction):
+    """How many placed boxes rest on less than `fraction` of their base (the floor carries all of it)."""
+    short = 0
+    for b in placements:
+        if b.z <= 0:
+            continue
+        area = 0
+        for c in placements:
+            if c is b or c.z + c.lz != b.z:
+                continue
+            ox = min(b.x + b.lx, c.x + c.lx) - max(b.x, c.x)
+            oy = min(b.y + b.ly, c.y + c.ly) - max(b.y, c.y)
+            if ox > 0 and oy > 0:
+                area += ox * oy
+        if area < fraction * b.lx * b.ly:
+            short += 1
+    return short
+
+
+def run_packingsolver(doc, dims, time_limit, stacks=False):
+    """PackingSolver's `box` solver, or with `stacks` its `boxstacks` solver (upright piles, one
+    stackability id per box type). Returns the packed volume, the seconds and the placements."""
     import packingsolver3d as ps
     groups = {}
     for item in doc["items"]:
@@ -46,17 +77,19 @@ def run_packingsolver(doc, dims, time_limit):
         "thisSideUp": (ps.Rotation.XYZ, ps.Rotation.YXZ),
         "none": (ps.Rotation.XYZ,),
     }
-    item_types = [ps.ItemType(x=l, y=w, z=h, copies=n, rotations=rot[r]) for (l, w, h, r), n in groups.items()]
+    item_types = [ps.ItemType(x=l, y=w, z=h, copies=n, rotations=rot[r], **({"stackability_id": k} if stacks else {}))
+                  for k, ((l, w, h, r), n) in enumerate(groups.items())]
     instance = ps.Instance(
         bin_types=[ps.BinType(x=int(dims[0]), y=int(dims[1]), z=int(dims[2]), copies=1)],
         item_types=item_types,
         objective=ps.Objective.KNAPSACK,
     )
     start = time.monotonic()
-    result = ps.box.solve(instance, time_limit=time_limit)
+    result = (ps.boxstacks if stacks else ps.box).solve(instance, time_limit=time_limit)
     seconds = time.monotonic() - start
-    volume = sum(p.lx * p.ly * p.lz for p in result.placements)
-    return volume, seconds
+    placements = list(result.placements)
+    volume = sum(p.lx * p.ly * p.lz for p in placements)
+    return volume, seconds, placements
 
 
 def run_py3dbp(doc, dims):
@@ -79,6 +112,7 @@ def main():
     ap.add_argument("--haul", help="CSV of haul bench loading on the same instances, to add its column")
     ap.add_argument("--output", help="write the CSV here as well")
     ap.add_argument("--no-py3dbp", action="store_true", help="skip py3dbp (slow on large instances)")
+    ap.add_argument("--boxstacks", action="store_true", help="also run PackingSolver's boxstacks solver (plans that meet the support rule)")
     args = ap.parse_args()
 
     haul = {}
@@ -91,15 +125,18 @@ def main():
     paths = sorted(glob.glob(os.path.join(args.set, "*.json")))
     if not paths:
         sys.exit(f"no instances in {args.set}")
-    header = ["instance", "packingsolver_pct", "packingsolver_seconds", "py3dbp_pct", "py3dbp_seconds"] + (["haul_pct"] if haul else [])
+    header = (["instance", "packingsolver_pct", "packingsolver_seconds", "py3dbp_pct", "py3dbp_seconds", "packingsolver_below_support"]
+              + (["boxstacks_pct", "boxstacks_seconds", "boxstacks_below_support"] if args.boxstacks else [])
+              + (["haul_pct"] if haul else []))
     lines = [",".join(header)]
     print(lines[0], flush=True)
-    sums = {"ps": [], "py": [], "haul": []}
+    sums = {"ps": [], "py": [], "haul": [], "stacks": [], "short": []}
     for path in paths:
         name = os.path.splitext(os.path.basename(path))[0]
         doc, dims = load(path)
+        fraction = doc["vehicleTypes"][0]["cargoSpace"].get("supportFraction", 0.75)
         capacity = dims[0] * dims[1] * dims[2]
-        ps_volume, ps_seconds = run_packingsolver(doc, dims, args.time_limit)
+        ps_volume, ps_seconds, ps_placements = run_packingsolver(doc, dims, args.time_limit)
         row = [name, f"{100 * ps_volume / capacity:.2f}", f"{ps_seconds:.2f}"]
         sums["ps"].append(100 * ps_volume / capacity)
         if args.no_py3dbp:
@@ -108,6 +145,13 @@ def main():
             py_volume, py_seconds = run_py3dbp(doc, dims)
             row += [f"{100 * py_volume / capacity:.2f}", f"{py_seconds:.2f}"]
             sums["py"].append(100 * py_volume / capacity)
+        short = below_support(ps_placements, fraction)
+        row.append(str(short))
+        sums["short"].append(short)
+        if args.boxstacks:
+            st_volume, st_seconds, st_placements = run_packingsolver(doc, dims, args.time_limit, stacks=True)
+            row += [f"{100 * st_volume / capacity:.2f}", f"{st_seconds:.2f}", str(below_support(st_placements, fraction))]
+            sums["stacks"].append(100 * st_volume / capacity)
         if haul:
             h = haul.get(name)
             row.append(f"{h:.2f}" if h is not None else "")
@@ -119,7 +163,8 @@ def main():
     def mean(xs):
         return f"{sum(xs) / len(xs):.2f}%" if xs else "n/a"
     summary = (f"# mean utilisation over {len(paths)} instances at {args.time_limit:g} s: "
-               f"packingsolver {mean(sums['ps'])}, py3dbp {mean(sums['py'])}"
+               f"packingsolver {mean(sums['ps'])} ({sum(sums['short'])} boxes below the support fraction), py3dbp {mean(sums['py'])}"
+               + (f", packingsolver boxstacks {mean(sums['stacks'])}" if args.boxstacks else "")
                + (f", haul {mean(sums['haul'])}" if haul else ""))
     lines.append(summary)
     print(summary)
