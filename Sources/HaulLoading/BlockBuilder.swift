@@ -110,6 +110,33 @@ struct BlockBuilder {
         return state
     }
 
+    /// The partial packing made of `kept` (boxes of a valid packing of this instance whose every
+    /// box rests on boxes of `kept` or on the floor): the items of one shape class are
+    /// interchangeable, so the kept boxes of class c are relabelled to its first members and
+    /// `next[c]` is their count; the free spaces are the maximal spaces of the cargo space split by
+    /// every kept box (thinner ones than every box left dropped).
+    private func state(from kept: [PlacedBox], _ members: [[Int]]) -> State {
+        var state = initialState(members)
+        var classOf = [Int](repeating: 0, count: inst.count)
+        for (c, m) in members.enumerated() { for i in m { classOf[i] = c } }
+        for var b in kept {
+            let c = classOf[b.item]
+            b.item = members[c][state.next[c]]
+            state.next[c] += 1
+            state.boxes.append(b)
+            state.volume += inst.volume[b.item]
+            state.weight += inst.weight[b.item]
+            state.pallets += inst.pallets[b.item]
+        }
+        var thinnest = SIMD3<Double>(repeating: .infinity)
+        for c in members.indices where state.next[c] < members[c].count { thinnest = pointwiseMin(thinnest, state.classMin[c]) }
+        for b in kept {
+            state.spaces = split(state.spaces, by: Space(x0: b.x, y0: b.y, z0: b.z, x1: b.x + b.l, y1: b.y + b.w, z1: b.z + b.h), minExtent: thinnest)
+        }
+        state.reach = reachCache?.table { state.next[$0] < members[$0].count }
+        return state
+    }
+
     /// Beam search over partial packings (in the manner of Araya and Riff's beam search with
     /// greedy evaluation, 2014): every partial packing in the beam is extended by each of its
     /// `branching` best-scored blocks, each extension is judged by the volume of its greedy
@@ -121,7 +148,10 @@ struct BlockBuilder {
     /// Returns the fullest packing seen (every greedy completion is one). Polls the deadline and
     /// `isCancelled` as ``run(rng:lookahead:depth:deadline:clock:isCancelled:)`` does and returns
     /// the best packing so far once either fires.
-    func beamRun(width: Int, branching: Int, deadline: Double = .infinity, clock: Stopwatch? = nil,
+    ///
+    /// With `start`, the search begins from the partial packing of those boxes (see ``state(from:_:)``)
+    /// instead of the empty one: the rest of the items, and the free space the boxes leave, are packed.
+    func beamRun(width: Int, branching: Int, start: [PlacedBox]? = nil, deadline: Double = .infinity, clock: Stopwatch? = nil,
                  isCancelled: (@Sendable () -> Bool)? = nil) -> PackResult {
         let members = Self.classMembers(inst)
         var calls = 0
@@ -134,7 +164,7 @@ struct BlockBuilder {
         }
         /// A partial packing in the beam and the volume of its greedy completion (nil for the empty packing).
         struct Node { var state: State; var value: Double? }
-        let root = initialState(members)
+        let root = start.map { state(from: $0, members) } ?? initialState(members)
         var best = root
         var beam = [Node(state: root, value: nil)]
         var maxCandidates = 0
