@@ -26,7 +26,12 @@ height_profile.py).
 import argparse
 import collections
 import json
-import time
+import os
+import sys
+
+# The PackingSolver call and the support test are those of the side-by-side script.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_peers_loading import load, resting_area, run_packingsolver  # noqa: E402
 
 
 def main():
@@ -49,46 +54,12 @@ def main():
                 f.write(f"{r[0]},{r[1]:.2f},{r[2]:.2f},{r[3]},{r[4]},{r[5]},{r[6]:.2f},{r[7]}\n")
 
 
-def resting_area(b, under):
-    """The area of b's base that the boxes in `under` carry (tops at b's bottom)."""
-    area = 0
-    for c in under:
-        if c is b or c.z + c.lz != b.z:
-            continue
-        ox = min(b.x + b.lx, c.x + c.lx) - max(b.x, c.x)
-        oy = min(b.y + b.ly, c.y + c.ly) - max(b.y, c.y)
-        if ox > 0 and oy > 0:
-            area += ox * oy
-    return area
-
-
 def run(path, args):
-    import os
-
-    import packingsolver3d as ps
-
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
-    space = doc["vehicleTypes"][0]["cargoSpace"]
-    length, width, height = space["length"], space["width"], space["height"]
+    doc, (length, width, height) = load(path)
     counts = collections.Counter(
         (int(i["length"]), int(i["width"]), int(i["height"]), i.get("rotations", "all")) for i in doc["items"])
-    rotations = {
-        "all": ps.ALL_ROTATIONS,
-        "thisSideUp": (ps.Rotation.XYZ, ps.Rotation.YXZ),
-        "none": (ps.Rotation.XYZ,),
-    }
     types = list(counts)
-    instance = ps.Instance(
-        bin_types=[ps.BinType(x=int(length), y=int(width), z=int(height), copies=1)],
-        item_types=[ps.ItemType(x=l, y=w, z=h, copies=counts[(l, w, h, r)], rotations=rotations[r]) for (l, w, h, r) in types],
-        objective=ps.Objective.KNAPSACK,
-    )
-    start = time.monotonic()
-    result = ps.box.solve(instance, time_limit=args.time_limit)
-    seconds = time.monotonic() - start
-    boxes = list(result.placements)
-    volume = sum(b.lx * b.ly * b.lz for b in boxes)
+    volume, seconds, boxes = run_packingsolver(doc, (length, width, height), args.time_limit)
     print(f"{path}: {100 * volume / (length * width * height):.2f}% in {seconds:.2f} s, "
           f"{len(boxes)} of {len(doc['items'])} boxes")
 

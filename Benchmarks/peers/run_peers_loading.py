@@ -45,23 +45,22 @@ def load(path):
     return doc, (space["length"], space["width"], space["height"])
 
 
+def resting_area(b, under):
+    """The area of b's base that the boxes in `under` carry (tops at b's bottom)."""
+    area = 0
+    for c in under:
+        if c is b or c.z + c.lz != b.z:
+            continue
+        ox = min(b.x + b.lx, c.x + c.lx) - max(b.x, c.x)
+        oy = min(b.y + b.ly, c.y + c.ly) - max(b.y, c.y)
+        if ox > 0 and oy > 0:
+            area += ox * oy
+    return area
+
+
 def below_support(placements, fraction):
     """How many placed boxes rest on less than `fraction` of their base (the floor carries all of it)."""
-    short = 0
-    for b in placements:
-        if b.z <= 0:
-            continue
-        area = 0
-        for c in placements:
-            if c is b or c.z + c.lz != b.z:
-                continue
-            ox = min(b.x + b.lx, c.x + c.lx) - max(b.x, c.x)
-            oy = min(b.y + b.ly, c.y + c.ly) - max(b.y, c.y)
-            if ox > 0 and oy > 0:
-                area += ox * oy
-        if area < fraction * b.lx * b.ly:
-            short += 1
-    return short
+    return sum(1 for b in placements if b.z > 0 and resting_area(b, placements) < fraction * b.lx * b.ly)
 
 
 def run_packingsolver(doc, dims, time_limit, stacks=False):
