@@ -146,7 +146,8 @@ struct PlacementSearch {
                 }
             }
             var next = 0
-            while clock.elapsed < end && !isCancelled() {
+            // Also within the search's budget of packings (`maxIterations`), as every build is.
+            while clock.elapsed < end && !timeUp() {
                 guard let k = (0..<tasks.count).lazy.map({ (next + $0) % tasks.count }).first(where: { !tasks[$0].exhausted }) else { return }
                 var task = tasks[k]
                 let setting = settings[task.setting]
